@@ -1,0 +1,129 @@
+//! The HTTP application: routes, per-request GraphQL context, and serving.
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::rejection::GraphQLRejection;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::db::{self, StatementCounter};
+use crate::graphql::{ApiSchema, build_schema};
+use crate::loaders::RequestLoaders;
+use crate::locale::RequestLocale;
+
+/// Shared state of the HTTP handlers.
+#[derive(Clone)]
+pub struct AppState {
+    schema: ApiSchema,
+    db: DatabaseConnection,
+}
+
+/// A built application: its router, database and statement counter.
+pub struct App {
+    /// The HTTP routes.
+    pub router: Router,
+    /// The database connection pool.
+    pub db: DatabaseConnection,
+    /// Statements sent since start-up.
+    pub statements: StatementCounter,
+}
+
+/// Connects, migrates, imports the seed data into an empty database (unless switched
+/// off), and builds the routes.
+pub async fn build(config: &Config) -> anyhow::Result<App> {
+    let (db, statements) = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    if config.import_seed {
+        let report = crate::import::import_seed_if_empty(&db).await?;
+        if let Some(report) = report {
+            tracing::info!(created = report.created, "imported the seed data set into an empty database");
+        }
+    }
+    let router = router(build_schema(), db.clone());
+    Ok(App { router, db, statements })
+}
+
+/// Builds the routes over a schema and database.
+pub fn router(schema: ApiSchema, db: DatabaseConnection) -> Router {
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/health", get(health))
+        .with_state(AppState { schema, db })
+}
+
+/// Serves the router until the process receives Ctrl-C or SIGTERM.
+pub async fn serve(listener: TcpListener, router: Router) -> anyhow::Result<()> {
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "could not listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn health() -> &'static str {
+    "ok"
+}
+
+/// Serves GraphiQL to browsers and GraphQL queries over GET to everything else.
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: Result<GraphQLRequest, GraphQLRejection>,
+) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    match request {
+        Ok(request) if !wants_html => execute(&state, &headers, request).await,
+        _ => Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response(),
+    }
+}
+
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+    execute(&state, &headers, request).await
+}
+
+/// Runs one GraphQL request with its own loaders and negotiated locale.
+async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest) -> Response {
+    let accept_language = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
+    let locale = RequestLocale::from_accept_language(accept_language);
+    let request = request
+        .into_inner()
+        .data(state.db.clone())
+        .data(RequestLoaders::new(state.db.clone()))
+        .data(locale);
+    let response: GraphQLResponse = state.schema.execute(request).await.into();
+    let mut response = response.into_response();
+    response.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.locale.code()));
+    response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    response
+}

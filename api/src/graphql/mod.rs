@@ -1,0 +1,25 @@
+//! The GraphQL schema: object types per area, root query, filters and relations.
+
+pub mod common;
+pub mod content;
+pub mod filters;
+pub mod organizations;
+pub mod places;
+pub mod query;
+pub mod relations;
+pub mod training;
+
+use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+
+/// The API's schema type.
+pub type ApiSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema; request data (database, loaders, locale) is added per request.
+pub fn build_schema() -> ApiSchema {
+    Schema::build(query::Query, EmptyMutation, EmptySubscription).finish()
+}
+
+/// Returns the schema in GraphQL SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema().sdl()
+}

@@ -1,0 +1,386 @@
+//! Keyset (cursor) pagination over any table, for root lists and for nested lists that
+//! are batched across many parents in one statement.
+//!
+//! A [`Listing`] is a `FROM … WHERE …` query plus an [`Ordering`]. Every ordering ends
+//! with the row id, so equal sort values still have one deterministic order and a cursor
+//! (sort value and id of a row) marks a position that survives inserts elsewhere. Pages
+//! never use `OFFSET`, so a page deep in the list costs the same as the first one.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{
+    Asterisk, Cond, Expr, ExprTrait, Func, Order, OverStatement, Query, SelectStatement, WindowStatement,
+};
+use sea_orm::{ConnectionTrait, FromQueryResult, QueryResult};
+use serde_json::Value;
+
+use crate::error::{ApiError, ApiResult};
+use crate::ids::Cursor;
+
+/// Rows returned when a client passes neither `first` nor `last`.
+pub const DEFAULT_PAGE_SIZE: i32 = 20;
+/// The largest `first` or `last` a client may request.
+pub const MAX_PAGE_SIZE: i32 = 100;
+
+const SORT_ALIAS: &str = "page_sort_value";
+const PARENT_ALIAS: &str = "page_parent_id";
+const ROW_NUMBER_ALIAS: &str = "page_row_number";
+
+/// The pagination arguments of a connection field, as the client sent them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PageArgs {
+    /// Rows after `after`, in list order.
+    pub first: Option<i32>,
+    /// Cursor after which the page starts.
+    pub after: Option<String>,
+    /// Rows before `before`, in list order.
+    pub last: Option<i32>,
+    /// Cursor before which the page ends.
+    pub before: Option<String>,
+}
+
+impl PageArgs {
+    /// Bundles the four standard connection arguments.
+    pub fn new(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Self {
+        PageArgs { first, after, last, before }
+    }
+}
+
+/// The type of an ordering's sort value, which decides how cursors store it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKind {
+    /// A 64-bit integer (years, dates as day numbers).
+    Int,
+    /// Text (folded names, ISO dates).
+    Text,
+}
+
+/// A sort order: a non-null expression over the listed table, then the row id.
+#[derive(Clone, Debug)]
+pub struct Ordering {
+    /// Name carried in cursors so that a cursor is only reused with its own ordering.
+    pub name: &'static str,
+    /// The non-null sort expression.
+    pub expr: Expr,
+    /// The type of the sort expression.
+    pub kind: SortKind,
+    /// Whether larger values come first.
+    pub descending: bool,
+}
+
+impl Ordering {
+    /// Orders by a folded-name column, A to Z.
+    pub fn by_name(table: &'static str) -> Ordering {
+        Ordering { name: "NAME", expr: Expr::col((table, "sort_name")), kind: SortKind::Text, descending: false }
+    }
+
+    /// Orders by a nullable integer column; rows without a value sort as 0 (first when
+    /// ascending, last when descending).
+    pub fn by_int(name: &'static str, table: &'static str, column: &'static str, descending: bool) -> Ordering {
+        let expr = Expr::col((table, column)).if_null(0).cast_as("BIGINT");
+        Ordering { name, expr, kind: SortKind::Int, descending }
+    }
+
+    /// Orders by a nullable date column; rows without a date sort as the empty string
+    /// (first when ascending, last when descending).
+    pub fn by_date(name: &'static str, table: &'static str, column: &'static str, descending: bool) -> Ordering {
+        let expr = Expr::col((table, column)).cast_as("TEXT").if_null("");
+        Ordering { name, expr, kind: SortKind::Text, descending }
+    }
+}
+
+/// A filtered query over one table (joins allowed), ready to be paged or counted.
+#[derive(Clone, Debug)]
+pub struct Listing {
+    /// The table whose rows are listed; its `id` column breaks ties.
+    pub table: &'static str,
+    /// `FROM table [JOIN …] WHERE …`, without selected columns.
+    pub query: SelectStatement,
+    /// The order of the rows.
+    pub ordering: Ordering,
+}
+
+impl Listing {
+    /// Starts an unfiltered listing of `table` in `ordering`.
+    pub fn new(table: &'static str, ordering: Ordering) -> Listing {
+        Listing { table, query: Query::select().from(table).take(), ordering }
+    }
+
+    /// Adds a condition that every listed row must meet.
+    pub fn filter(mut self, condition: Expr) -> Listing {
+        self.query.and_where(condition);
+        self
+    }
+
+    /// Joins a link table on `link.link_column = table.id`; the parent expression of a
+    /// nested listing can then name the link table's other column.
+    pub fn join_link(mut self, link: &'static str, link_column: &'static str) -> Listing {
+        self.query.inner_join(link, Expr::col((link, link_column)).equals((self.table, "id")));
+        self
+    }
+
+    fn id(&self) -> Expr {
+        Expr::col((self.table, "id"))
+    }
+}
+
+/// One page of rows with the cursor of each row.
+#[derive(Clone, Debug)]
+pub struct Page<M> {
+    /// The rows in list order, each with its cursor.
+    pub rows: Vec<(String, M)>,
+    /// Whether rows exist before the first row of this page.
+    pub has_previous: bool,
+    /// Whether rows exist after the last row of this page.
+    pub has_next: bool,
+}
+
+impl<M> Default for Page<M> {
+    fn default() -> Self {
+        Page { rows: Vec::new(), has_previous: false, has_next: false }
+    }
+}
+
+/// Page arguments checked against the limits and the listing's ordering.
+#[derive(Clone, Debug)]
+pub struct PagePlan {
+    limit: u64,
+    backward: bool,
+    after: Option<Cursor>,
+    before: Option<Cursor>,
+}
+
+impl PagePlan {
+    /// Validates the client's arguments: at most one of `first` and `last`, sizes between
+    /// 0 and [`MAX_PAGE_SIZE`], and cursors issued for this ordering.
+    pub fn new(args: &PageArgs, ordering: &Ordering) -> ApiResult<PagePlan> {
+        if args.first.is_some() && args.last.is_some() {
+            return Err(ApiError::bad_input(
+                "first",
+                "Pass either `first` (with `after`) or `last` (with `before`), not both.",
+            ));
+        }
+        for (name, size) in [("first", args.first), ("last", args.last)] {
+            match size {
+                Some(size) if size < 0 => {
+                    return Err(ApiError::bad_input(
+                        name,
+                        format!("`{name}` is {size}; pass a page size from 0 to {MAX_PAGE_SIZE}."),
+                    ));
+                }
+                Some(size) if size > MAX_PAGE_SIZE => {
+                    return Err(ApiError::bad_input(
+                        name,
+                        format!(
+                            "`{name}` is {size}, above the maximum page size of {MAX_PAGE_SIZE}; request at most {MAX_PAGE_SIZE} rows and follow `pageInfo` cursors for the rest."
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let after = args.after.as_deref().map(|c| decode_for("after", c, ordering)).transpose()?;
+        let before = args.before.as_deref().map(|c| decode_for("before", c, ordering)).transpose()?;
+        let backward = args.last.is_some() || (args.first.is_none() && before.is_some() && after.is_none());
+        let size = args.last.or(args.first).unwrap_or(DEFAULT_PAGE_SIZE);
+        Ok(PagePlan { limit: u64::try_from(size).unwrap_or(0), backward, after, before })
+    }
+
+    /// Adds the cursor bounds to a query over `listing`.
+    fn bound(&self, listing: &Listing, query: &mut SelectStatement) {
+        if let Some(after) = &self.after {
+            query.and_where(beyond(listing, after, true));
+        }
+        if let Some(before) = &self.before {
+            query.and_where(beyond(listing, before, false));
+        }
+    }
+
+    /// The direction rows are fetched in: reversed for `last`, then flipped back.
+    fn fetch_order(&self, listing: &Listing) -> Order {
+        if listing.ordering.descending != self.backward { Order::Desc } else { Order::Asc }
+    }
+
+    /// Trims the look-ahead row and restores list order.
+    fn finish<M>(&self, mut rows: Vec<(String, M)>) -> Page<M> {
+        let more = rows.len() as u64 > self.limit;
+        rows.truncate(usize::try_from(self.limit).unwrap_or(usize::MAX));
+        if self.backward {
+            rows.reverse();
+            Page { rows, has_previous: more, has_next: self.before.is_some() }
+        } else {
+            Page { rows, has_previous: self.after.is_some(), has_next: more }
+        }
+    }
+}
+
+fn decode_for(argument: &str, encoded: &str, ordering: &Ordering) -> ApiResult<Cursor> {
+    let cursor = Cursor::decode(argument, encoded)?;
+    let kind_matches = match ordering.kind {
+        SortKind::Int => cursor.value.is_i64(),
+        SortKind::Text => cursor.value.is_string(),
+    };
+    if cursor.ordering != ordering.name || !kind_matches {
+        return Err(ApiError::bad_input(
+            argument,
+            format!(
+                "The cursor in `{argument}` belongs to ordering {} but this list is ordered by {}; repeat the query with the orderBy the cursor came from, or start again without `{argument}`.",
+                cursor.ordering, ordering.name
+            ),
+        ));
+    }
+    Ok(cursor)
+}
+
+/// Builds `(sort, id)` strictly after (or, with `after = false`, before) the cursor in
+/// list order.
+fn beyond(listing: &Listing, cursor: &Cursor, after: bool) -> Expr {
+    let forward = after != listing.ordering.descending;
+    let value: Expr = match &cursor.value {
+        Value::Number(n) => Expr::val(n.as_i64().unwrap_or_default()).cast_as("BIGINT"),
+        Value::String(s) => Expr::val(s.clone()),
+        _ => Expr::val(""),
+    };
+    let sort = listing.ordering.expr.clone();
+    let (sort_cmp, id_cmp) = if forward {
+        (sort.clone().gt(value.clone()), listing.id().gt(cursor.id))
+    } else {
+        (sort.clone().lt(value.clone()), listing.id().lt(cursor.id))
+    };
+    Cond::any().add(sort_cmp).add(Cond::all().add(sort.eq(value)).add(id_cmp)).into()
+}
+
+/// Reads a listed row: the model, the cursor built from the sort value and id.
+fn decode_row<M: FromQueryResult>(listing: &Listing, row: &QueryResult) -> ApiResult<(String, M)> {
+    let model = M::from_query_result(row, "")?;
+    let id: i32 = row.try_get("", "id")?;
+    let value = match listing.ordering.kind {
+        SortKind::Int => Value::from(row.try_get::<i64>("", SORT_ALIAS)?),
+        SortKind::Text => Value::from(row.try_get::<String>("", SORT_ALIAS)?),
+    };
+    let cursor = Cursor { ordering: listing.ordering.name.to_owned(), value, id };
+    Ok((cursor.encode(), model))
+}
+
+fn select_rows(listing: &Listing) -> SelectStatement {
+    let mut query = listing.query.clone();
+    query.column((listing.table, Asterisk)).expr_as(listing.ordering.expr.clone(), SORT_ALIAS);
+    query
+}
+
+/// Fetches one page of a root list in one statement.
+pub async fn fetch_page<M: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    listing: &Listing,
+    plan: &PagePlan,
+) -> ApiResult<Page<M>> {
+    let mut query = select_rows(listing);
+    plan.bound(listing, &mut query);
+    let order = plan.fetch_order(listing);
+    query
+        .order_by_expr(listing.ordering.expr.clone(), order.clone())
+        .order_by_expr(listing.id(), order)
+        .limit(plan.limit + 1);
+    let rows = db.query_all(&query).await?;
+    let rows = rows.iter().map(|row| decode_row(listing, row)).collect::<ApiResult<Vec<_>>>()?;
+    Ok(plan.finish(rows))
+}
+
+/// Fetches one page per parent in one statement, numbering each parent's rows with a
+/// window function; `parent` is an expression over the listing that yields the parent id.
+pub async fn fetch_pages_by_parent<M: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    listing: &Listing,
+    parent: Expr,
+    parent_ids: &[i32],
+    plan: &PagePlan,
+) -> ApiResult<HashMap<i32, Page<M>>> {
+    let order = plan.fetch_order(listing);
+    let mut window = WindowStatement::new();
+    window.add_partition_by(parent.clone());
+    window
+        .order_by_expr(listing.ordering.expr.clone(), order.clone())
+        .order_by_expr(listing.id(), order);
+
+    let mut inner = select_rows(listing);
+    inner
+        .expr_as(parent.clone(), PARENT_ALIAS)
+        .expr_window_as(Func::cust("ROW_NUMBER"), window, ROW_NUMBER_ALIAS)
+        .and_where(parent.is_in(parent_ids.iter().copied()));
+    plan.bound(listing, &mut inner);
+
+    let query = Query::select()
+        .column(Asterisk)
+        .from_subquery(inner, "numbered_rows")
+        .and_where(Expr::col(ROW_NUMBER_ALIAS).lte(i64::try_from(plan.limit + 1).unwrap_or(i64::MAX)))
+        .order_by(PARENT_ALIAS, Order::Asc)
+        .order_by(ROW_NUMBER_ALIAS, Order::Asc)
+        .take();
+    let rows = db.query_all(&query).await?;
+
+    let mut grouped: HashMap<i32, Vec<(String, M)>> = HashMap::new();
+    for row in &rows {
+        let parent_id: i32 = row.try_get("", PARENT_ALIAS)?;
+        grouped.entry(parent_id).or_default().push(decode_row(listing, row)?);
+    }
+    Ok(parent_ids
+        .iter()
+        .map(|id| (*id, plan.finish(grouped.remove(id).unwrap_or_default())))
+        .collect())
+}
+
+/// Fetches every row of a bounded nested list for many parents in one statement.
+pub async fn fetch_all_by_parent<M: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    listing: &Listing,
+    parent: Expr,
+    parent_ids: &[i32],
+) -> ApiResult<HashMap<i32, Vec<M>>> {
+    let mut query = listing.query.clone();
+    query
+        .column((listing.table, Asterisk))
+        .expr_as(parent.clone(), PARENT_ALIAS)
+        .and_where(parent.is_in(parent_ids.iter().copied()))
+        .order_by_expr(listing.ordering.expr.clone(), if listing.ordering.descending { Order::Desc } else { Order::Asc })
+        .order_by_expr(listing.id(), Order::Asc);
+    let rows = db.query_all(&query).await?;
+    let mut grouped: HashMap<i32, Vec<M>> = parent_ids.iter().map(|id| (*id, Vec::new())).collect();
+    for row in &rows {
+        let parent_id: i32 = row.try_get("", PARENT_ALIAS)?;
+        grouped.entry(parent_id).or_default().push(M::from_query_result(row, "")?);
+    }
+    Ok(grouped)
+}
+
+/// Counts the rows of a root listing.
+pub async fn count(db: &impl ConnectionTrait, listing: &Listing) -> ApiResult<i64> {
+    let mut inner = listing.query.clone();
+    inner.expr(listing.id());
+    let query = Query::select()
+        .expr_as(Func::count(Expr::col(Asterisk)), "row_count")
+        .from_subquery(inner, "counted_rows")
+        .take();
+    let row = db.query_one(&query).await?;
+    Ok(row.map(|row| row.try_get::<i64>("", "row_count")).transpose()?.unwrap_or(0))
+}
+
+/// Counts the rows of a nested listing for many parents in one statement.
+pub async fn count_by_parent(
+    db: &impl ConnectionTrait,
+    listing: &Listing,
+    parent: Expr,
+    parent_ids: &[i32],
+) -> ApiResult<HashMap<i32, i64>> {
+    let mut query = listing.query.clone();
+    query
+        .expr_as(parent.clone(), PARENT_ALIAS)
+        .expr_as(Func::count(listing.id()), "row_count")
+        .and_where(parent.clone().is_in(parent_ids.iter().copied()))
+        .add_group_by([parent]);
+    let rows = db.query_all(&query).await?;
+    let mut counts: HashMap<i32, i64> = parent_ids.iter().map(|id| (*id, 0)).collect();
+    for row in &rows {
+        counts.insert(row.try_get("", PARENT_ALIAS)?, row.try_get("", "row_count")?);
+    }
+    Ok(counts)
+}
