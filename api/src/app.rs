@@ -88,6 +88,17 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// Gives errors raised by the GraphQL executor itself (syntax, unknown fields, wrong
+/// argument types) a machine code too: `GRAPHQL_VALIDATION_FAILED` before execution, and
+/// `BAD_USER_INPUT` for a value rejected while resolving a field.
+fn add_missing_code(error: &mut async_graphql::ServerError) {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        let code = if error.path.is_empty() { "GRAPHQL_VALIDATION_FAILED" } else { "BAD_USER_INPUT" };
+        extensions.set("code", code);
+    }
+}
+
 async fn health() -> &'static str {
     "ok"
 }
@@ -116,12 +127,13 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, request
 async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest) -> Response {
     let accept_language = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
     let locale = RequestLocale::from_accept_language(accept_language);
-    let request = request
-        .into_inner()
-        .data(state.db.clone())
-        .data(RequestLoaders::new(state.db.clone()))
-        .data(locale);
-    let response: GraphQLResponse = state.schema.execute(request).await.into();
+    let (loaders, driver) = RequestLoaders::new(state.db.clone());
+    let request = request.into_inner().data(state.db.clone()).data(loaders).data(locale);
+    let mut response = driver.run(state.schema.execute(request)).await;
+    for error in &mut response.errors {
+        add_missing_code(error);
+    }
+    let response: GraphQLResponse = response.into();
     let mut response = response.into_response();
     response.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.locale.code()));
     response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language"));

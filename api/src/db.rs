@@ -35,8 +35,10 @@ pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, Statement
         .with_context(|| format!("could not connect to the database at {}", redact(url)))?;
     let counter = StatementCounter::default();
     let counted = counter.clone();
-    db.set_metric_callback(move |_info| {
+    db.set_metric_callback(move |info| {
         counted.0.fetch_add(1, Ordering::Relaxed);
+        // Statement text only: bound values can hold personal data and are never logged.
+        tracing::debug!(target: "api::sql", elapsed_ms = info.elapsed.as_millis() as u64, failed = info.failed, sql = %info.statement.sql, "sql statement");
     });
     Ok((db, counter))
 }

@@ -3,14 +3,28 @@
 //!
 //! Loaders are created on first use within a request and dropped with it. They carry no
 //! cache between requests, so nothing one caller loads can reach another.
+//!
+//! Batch loads run inside the request's own task (see [`LoadDriver`]) rather than on
+//! spawned tasks, and the driver starts them only once the request has nothing left to
+//! do but wait for them. async-graphql resolves long lists in several poll passes, so a
+//! time-based batch window alone (the DataLoader default of 1 ms) splits one level's keys
+//! into several statements on a busy machine; waiting for the request to go idle keeps
+//! one statement per level.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
+use std::future::{Future, poll_fn};
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context as TaskContext, Poll, Wake, Waker};
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::futures_util::StreamExt as _;
+use async_graphql::futures_util::future::BoxFuture;
+use async_graphql::futures_util::stream::FuturesUnordered;
+use tokio::sync::mpsc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{DatabaseConnection, EntityTrait, FromQueryResult, Iterable, PrimaryKeyToColumn, QueryFilter};
 
@@ -32,29 +46,104 @@ impl From<LoadError> for ApiError {
     }
 }
 
+type Spawn = Arc<dyn Fn(BoxFuture<'static, ()>) + Send + Sync>;
+
+/// Runs a request's batch loads inside the request's own task.
+pub struct LoadDriver {
+    queue: mpsc::UnboundedReceiver<BoxFuture<'static, ()>>,
+}
+
+/// A waker that records that the request woke itself, then forwards the wake.
+struct RecordingWaker {
+    inner: Waker,
+    woken: AtomicBool,
+}
+
+impl Wake for RecordingWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, AtomicOrdering::SeqCst);
+        self.inner.wake_by_ref();
+    }
+}
+
+/// Polls of a still-busy request before the driver yields to the runtime once.
+const BUSY_POLLS_BEFORE_YIELD: u32 = 64;
+
+impl LoadDriver {
+    /// Runs `request` to completion, polling its queued loads only while the request
+    /// waits for them: a request that woke itself still has keys to register.
+    pub async fn run<F: Future>(self, request: F) -> F::Output {
+        let mut queue = self.queue;
+        let mut loads: FuturesUnordered<BoxFuture<'static, ()>> = FuturesUnordered::new();
+        let mut request = std::pin::pin!(request);
+        poll_fn(move |cx| {
+            let mut busy_polls = 0;
+            loop {
+                let recorder = Arc::new(RecordingWaker { inner: cx.waker().clone(), woken: AtomicBool::new(false) });
+                let waker = Waker::from(Arc::clone(&recorder));
+                if let Poll::Ready(output) = request.as_mut().poll(&mut TaskContext::from_waker(&waker)) {
+                    return Poll::Ready(output);
+                }
+                while let Ok(load) = queue.try_recv() {
+                    loads.push(load);
+                }
+                if recorder.woken.load(AtomicOrdering::SeqCst) {
+                    busy_polls += 1;
+                    if busy_polls >= BUSY_POLLS_BEFORE_YIELD {
+                        cx.waker().wake_by_ref();
+                        return Poll::Pending;
+                    }
+                    continue;
+                }
+                let mut finished_a_load = false;
+                while let Poll::Ready(Some(())) = loads.poll_next_unpin(cx) {
+                    finished_a_load = true;
+                }
+                if !finished_a_load && !recorder.woken.load(AtomicOrdering::SeqCst) {
+                    return Poll::Pending;
+                }
+            }
+        })
+        .await
+    }
+}
+
 /// The loaders of one request, created lazily by type.
 pub struct RequestLoaders {
     db: DatabaseConnection,
+    spawn: Spawn,
     loaders: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
 impl RequestLoaders {
-    /// Starts an empty set of loaders over `db`.
-    pub fn new(db: DatabaseConnection) -> Self {
-        RequestLoaders { db, loaders: Mutex::new(HashMap::new()) }
+    /// Starts an empty set of loaders over `db`, with the driver that must run the request.
+    pub fn new(db: DatabaseConnection) -> (Self, LoadDriver) {
+        let (sender, queue) = mpsc::unbounded_channel();
+        let spawn: Spawn = Arc::new(move |load| {
+            // The driver lives as long as the request; a send fails only after it ended.
+            let _ = sender.send(load);
+        });
+        (RequestLoaders { db, spawn, loaders: Mutex::new(HashMap::new()) }, LoadDriver { queue })
+    }
+
+    fn create<L: FromDb>(&self) -> DataLoader<L> {
+        let spawn = Arc::clone(&self.spawn);
+        DataLoader::new(L::from_db(self.db.clone()), move |load| spawn(load))
     }
 
     /// Returns the request's loader of type `L`, creating it on first use.
     pub fn get<L: FromDb>(&self) -> Arc<DataLoader<L>> {
         let mut loaders = self.loaders.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let entry = loaders
-            .entry(TypeId::of::<L>())
-            .or_insert_with(|| Arc::new(DataLoader::new(L::from_db(self.db.clone()), tokio::spawn)));
+        let entry = loaders.entry(TypeId::of::<L>()).or_insert_with(|| Arc::new(self.create::<L>()));
         match Arc::clone(entry).downcast::<DataLoader<L>>() {
             Ok(loader) => loader,
             // The map is keyed by the loader's own TypeId, so the downcast cannot fail; a
             // fresh loader keeps the request working even so.
-            Err(_) => Arc::new(DataLoader::new(L::from_db(self.db.clone()), tokio::spawn)),
+            Err(_) => Arc::new(self.create::<L>()),
         }
     }
 }

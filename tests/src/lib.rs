@@ -1,1 +1,153 @@
+//! Test harness: starts the real server on a random loopback port over a fresh database,
+//! on SQLite or on a throwaway PostgreSQL cluster, and talks GraphQL to it over HTTP.
 
+pub mod postgres;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use api::config::Config;
+use api::db::StatementCounter;
+use sea_orm::DatabaseConnection;
+use serde_json::{Value, json};
+
+/// The database a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// A fresh SQLite file in a temporary folder.
+    Sqlite,
+    /// A fresh database on the harness's PostgreSQL cluster.
+    Postgres,
+}
+
+/// A running server with its own database.
+pub struct TestApp {
+    /// Address the server listens on.
+    pub address: SocketAddr,
+    /// Direct connection to the server's database, for setup and checks.
+    pub db: DatabaseConnection,
+    /// Counts every SQL statement the server sends.
+    pub statements: StatementCounter,
+    /// Which database this is.
+    pub backend: Backend,
+    client: reqwest::Client,
+    _dir: Option<tempfile::TempDir>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+static DATABASE_NUMBER: AtomicU32 = AtomicU32::new(0);
+
+impl TestApp {
+    /// Starts a server with the seed data imported; `None` when the backend is PostgreSQL
+    /// and no cluster could be started here (the reason is printed).
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        TestApp::spawn_with(backend, true).await
+    }
+
+    /// Starts a server, importing the seed data or leaving the tables empty.
+    pub async fn spawn_with(backend: Backend, import_seed: bool) -> Option<TestApp> {
+        if std::env::var_os("TEST_LOG").is_some() {
+            // Server logs go to standard error, filtered by RUST_LOG.
+            api::telemetry::init();
+        }
+        let (database_url, dir) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("create a temporary folder for the SQLite file");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+                (url, Some(dir))
+            }
+            Backend::Postgres => {
+                let cluster = postgres::cluster().await?;
+                let number = DATABASE_NUMBER.fetch_add(1, Ordering::Relaxed);
+                let name = format!("test_{}_{number}", std::process::id());
+                (cluster.create_database(&name).await, None)
+            }
+        };
+        let config = Config {
+            database_url,
+            listen_addr: "127.0.0.1:0".parse().expect("loopback address"),
+            import_seed,
+        };
+        let app = api::app::build(&config).await.expect("build the application");
+        let listener = tokio::net::TcpListener::bind(config.listen_addr).await.expect("bind a loopback port");
+        let address = listener.local_addr().expect("read the bound address");
+        let router = app.router;
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Some(TestApp {
+            address,
+            db: app.db,
+            statements: app.statements,
+            backend,
+            client: reqwest::Client::new(),
+            _dir: dir,
+            server,
+        })
+    }
+
+    /// Returns the GraphQL endpoint URL.
+    pub fn url(&self) -> String {
+        format!("http://{}/graphql", self.address)
+    }
+
+    /// Posts a query with variables and returns the whole JSON response.
+    pub async fn post(&self, query: &str, variables: Value) -> Value {
+        self.post_with_language(query, variables, None).await
+    }
+
+    /// Posts a query with an `Accept-Language` header.
+    pub async fn post_with_language(&self, query: &str, variables: Value, language: Option<&str>) -> Value {
+        let mut request = self.client.post(self.url()).json(&json!({ "query": query, "variables": variables }));
+        if let Some(language) = language {
+            request = request.header("Accept-Language", language);
+        }
+        let response = request.send().await.expect("send the GraphQL request");
+        response.json().await.expect("parse the GraphQL response as JSON")
+    }
+
+    /// Posts a query that must succeed and returns its `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let response = self.post(query, variables).await;
+        assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
+        response["data"].clone()
+    }
+
+    /// Posts a query that must fail and returns its first error.
+    pub async fn error(&self, query: &str, variables: Value) -> Value {
+        let response = self.post(query, variables).await;
+        let errors = response["errors"].as_array().unwrap_or_else(|| panic!("expected errors, got {response:#}"));
+        errors[0].clone()
+    }
+
+    /// Returns the raw HTTP client for header-level checks.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+}
+
+/// Runs one async test body on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::TestApp::spawn($crate::Backend::Sqlite).await.expect("SQLite always starts");
+                super::$body(&app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(app) = $crate::TestApp::spawn($crate::Backend::Postgres).await else { return };
+                super::$body(&app).await;
+            }
+        }
+    };
+}

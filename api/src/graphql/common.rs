@@ -10,6 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 use serde_json::Value;
 
+use super::scalars::Date;
 use crate::enums::{DatePrecision, stored};
 use crate::error::{ApiError, ApiResult};
 use crate::loaders::{CountLoader, PageLoader, Relation, loader};
@@ -125,6 +126,7 @@ macro_rules! connection {
             }
         }
 
+        #[doc = $connection_doc]
         #[async_graphql::Object]
         impl $connection {
             /// The rows of this page, each with its cursor.
@@ -155,6 +157,7 @@ macro_rules! connection {
             node: $node,
         }
 
+        #[doc = $edge_doc]
         #[async_graphql::Object]
         impl $edge {
             /// Opaque position of this row; pass it as `after` or `before`.
@@ -178,10 +181,10 @@ pub struct PartialDate {
     pub text: String,
     /// How precise the date is.
     pub precision: DatePrecision,
-    /// First day the date can mean (ISO 8601).
-    pub earliest: NaiveDate,
-    /// Last day the date can mean (ISO 8601).
-    pub latest: NaiveDate,
+    /// First day the date can mean.
+    pub earliest: Date,
+    /// Last day the date can mean.
+    pub latest: Date,
 }
 
 impl PartialDate {
@@ -198,7 +201,7 @@ impl PartialDate {
             ),
             DatePrecision::Unknown => return Ok(None),
         };
-        Ok(Some(PartialDate { text, precision, earliest: date, latest }))
+        Ok(Some(PartialDate { text, precision, earliest: Date(date), latest: Date(latest) }))
     }
 }
 

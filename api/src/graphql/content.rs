@@ -39,6 +39,7 @@ pub struct Publication(pub publications::Model);
 
 connection!(PublicationConnection, PublicationEdge, Publication, publications::Model, "A page of publications.", "A publication in a page, with its cursor.");
 
+/// A report, guide, manual, article, news item, blog post, video, infographic or data set.
 #[Object]
 impl Publication {
     /// Opaque global id; pass it to `node` to fetch this publication again.
@@ -209,6 +210,7 @@ pub struct Initiative(pub initiatives::Model);
 
 connection!(InitiativeConnection, InitiativeEdge, Initiative, initiatives::Model, "A page of initiatives.", "An initiative in a page, with its cursor.");
 
+/// A program, practice, policy, law or initiative of a member state or city.
 #[Object]
 impl Initiative {
     /// Opaque global id; pass it to `node` to fetch this initiative again.
@@ -365,6 +367,7 @@ impl Initiative {
 #[derive(Clone, Debug)]
 pub struct EvidenceRating(pub evidence_ratings::Model);
 
+/// How well an initiative works for one outcome, according to one source.
 #[Object]
 impl EvidenceRating {
     /// Outcome rated, such as `homicides`; null when the source rates the initiative as a whole.
@@ -420,6 +423,7 @@ pub struct Event(pub events::Model);
 
 connection!(EventConnection, EventEdge, Event, events::Model, "A page of events.", "An event in a page, with its cursor.");
 
+/// An in-person meeting, launch, assembly or other dated event.
 #[Object]
 impl Event {
     /// Opaque global id; pass it to `node` to fetch this event again.

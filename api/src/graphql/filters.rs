@@ -10,6 +10,7 @@ use entities::{countries, networks, organizations, topics};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
+use super::scalars::Date;
 use crate::enums::{
     CertificationStatus, EventKind, EvidenceLevel, InitiativeKind, JurisdictionLevel, Modality, OasStatus,
     OfferingStatus, OrganizationKind, PoliceKind, PublicationKind, Region,
@@ -94,7 +95,7 @@ pub struct QualityCertificationFilter {
     pub statuses: Option<Vec<CertificationStatus>>,
     /// Only active certifications issued on or before this date (first day of an imprecise
     /// issue date) and not expired on it; `validity(date:)` gives the exact answer per record.
-    pub valid_on: Option<NaiveDate>,
+    pub valid_on: Option<Date>,
     /// Only records an independent source confirmed (true) or not (false).
     pub verified: Option<bool>,
 }
@@ -210,9 +211,9 @@ pub struct CourseOfferingFilter {
     /// Only offerings with this status.
     pub status: Option<OfferingStatus>,
     /// Only offerings starting on or after this date.
-    pub starts_from: Option<NaiveDate>,
+    pub starts_from: Option<Date>,
     /// Only offerings starting on or before this date.
-    pub starts_to: Option<NaiveDate>,
+    pub starts_to: Option<Date>,
 }
 
 /// Order of events.
@@ -463,7 +464,7 @@ pub async fn quality_certifications(keys: &KeyResolver<'_>, filter: QualityCerti
     if let Some(statuses) = &filter.statuses {
         listing = listing.filter(col(table, "status").is_in(db_values(statuses, CertificationStatus::as_db)));
     }
-    if let Some(date) = filter.valid_on {
+    if let Some(Date(date)) = filter.valid_on {
         listing = listing
             .filter(col(table, "status").eq(CertificationStatus::Active.as_db()))
             .filter(col(table, "issued_on").lte(date))
@@ -615,10 +616,10 @@ pub async fn course_offerings(
     if let Some(status) = filter.status {
         listing = listing.filter(col(table, "status").eq(status.as_db()));
     }
-    if let Some(date) = filter.starts_from {
+    if let Some(Date(date)) = filter.starts_from {
         listing = listing.filter(col(table, "starts_on").gte(date));
     }
-    if let Some(date) = filter.starts_to {
+    if let Some(Date(date)) = filter.starts_to {
         listing = listing.filter(col(table, "starts_on").lte(date));
     }
     Ok(listing)

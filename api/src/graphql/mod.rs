@@ -7,6 +7,7 @@ pub mod organizations;
 pub mod places;
 pub mod query;
 pub mod relations;
+pub mod scalars;
 pub mod training;
 
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};

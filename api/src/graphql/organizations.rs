@@ -2,7 +2,6 @@
 //! certifications.
 
 use async_graphql::{Context, ID, Object, Result};
-use chrono::NaiveDate;
 use entities::{countries, networks, organizations, quality_certifications};
 use serde_json::Value;
 
@@ -10,6 +9,7 @@ use super::common::{PartialDate, connection, nested_page, strings};
 use super::content::{EventConnection, InitiativeConnection, PublicationConnection};
 use super::places::{Country, Network, partial_date};
 use super::relations::*;
+use super::scalars::Date;
 use super::training::{Accreditation, CourseOfferingConnection};
 use crate::enums::{CertificationStatus, JurisdictionLevel, OrganizationKind, PoliceKind, stored};
 use crate::ids::encode_global_id;
@@ -24,6 +24,8 @@ pub struct Organization(pub organizations::Model);
 
 connection!(OrganizationConnection, OrganizationEdge, Organization, organizations::Model, "A page of organizations.", "An organization in a page, with its cursor.");
 
+/// An intergovernmental body, ministry, NGO, university, police academy, donor or police
+/// institution.
 #[Object]
 impl Organization {
     /// Opaque global id; pass it to `node` to fetch this organization again.
@@ -181,6 +183,8 @@ pub struct PoliceInstitution(pub organizations::Model);
 
 connection!(PoliceInstitutionConnection, PoliceInstitutionEdge, PoliceInstitution, organizations::Model, "A page of police institutions.", "A police institution in a page, with its cursor.");
 
+/// A police force or law-enforcement agency of a member state: an organization of kind
+/// `POLICE_INSTITUTION`, with its level, kind, location and certifications.
 #[Object]
 impl PoliceInstitution {
     /// Opaque global id; pass it to `node` to fetch this institution again.
@@ -336,7 +340,7 @@ impl QualityCertification {
     /// Decides validity on `date`: an active certification is valid from its issue date
     /// to its expiry date; without an issue date, or with an imprecise one that contains
     /// `date`, the answer is unknown.
-    pub fn validity_on(&self, date: NaiveDate) -> Result<Validity> {
+    pub fn validity_on(&self, date: Date) -> Result<Validity> {
         let status: CertificationStatus = stored("quality_certifications.status", &self.0.status)?;
         if status != CertificationStatus::Active {
             return Ok(Validity::NotValid);
@@ -358,6 +362,7 @@ impl QualityCertification {
     }
 }
 
+/// A police institution's certified process or accreditation, such as ISO 9001:2015.
 #[Object]
 impl QualityCertification {
     /// Opaque global id; pass it to `node` to fetch this certification again.
@@ -418,7 +423,7 @@ impl QualityCertification {
     /// Whether the certification is in force on `date`.
     async fn validity(
         &self,
-        #[graphql(desc = "Date to check (ISO 8601), such as `2025-01-31`.")] date: NaiveDate,
+        #[graphql(desc = "Date to check, such as `2025-01-31`.")] date: Date,
     ) -> Result<Validity> {
         self.validity_on(date)
     }

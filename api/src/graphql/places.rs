@@ -5,6 +5,7 @@ use entities::{countries, networks, organizations, targets, topics};
 use serde_json::Value;
 
 use super::common::{PartialDate, strings};
+use super::scalars::Date;
 use super::content::{EventConnection, InitiativeConnection, PublicationConnection};
 use super::organizations::{Organization, OrganizationConnection, PoliceInstitutionConnection};
 use super::relations::*;
@@ -22,6 +23,7 @@ pub struct Country(pub countries::Model);
 
 connection!(CountryConnection, CountryEdge, Country, countries::Model, "A page of countries.", "A country in a page, with its cursor.");
 
+/// An OAS member state.
 #[Object]
 impl Country {
     /// Opaque global id; pass it to `node` to fetch this country again.
@@ -96,8 +98,8 @@ impl Country {
     }
 
     /// Date the current status took effect, when it is not plain membership.
-    async fn status_effective_on(&self) -> Option<chrono::NaiveDate> {
-        self.0.status_effective_on
+    async fn status_effective_on(&self) -> Option<Date> {
+        self.0.status_effective_on.map(Date)
     }
 
     /// Police institutions of this country, A to Z.
@@ -194,6 +196,7 @@ pub struct Topic(pub topics::Model);
 
 connection!(TopicConnection, TopicEdge, Topic, topics::Model, "A page of topics.", "A topic in a page, with its cursor.");
 
+/// A node of the multilingual topic tree.
 #[Object]
 impl Topic {
     /// Opaque global id; pass it to `node` to fetch this topic again.
@@ -315,6 +318,7 @@ pub struct Network(pub networks::Model);
 
 connection!(NetworkConnection, NetworkEdge, Network, networks::Model, "A page of networks.", "A network in a page, with its cursor.");
 
+/// One of the two OAS networks.
 #[Object]
 impl Network {
     /// Opaque global id; pass it to `node` to fetch this network again.
@@ -376,8 +380,8 @@ impl Network {
     }
 
     /// Date of the official launch.
-    async fn launched_on(&self) -> Option<chrono::NaiveDate> {
-        self.0.launched_on
+    async fn launched_on(&self) -> Option<Date> {
+        self.0.launched_on.map(Date)
     }
 
     /// Whether an independent source confirms the launch date.
@@ -517,6 +521,7 @@ pub struct Target(pub targets::Model);
 
 connection!(TargetConnection, TargetEdge, Target, targets::Model, "A page of targets.", "A target in a page, with its cursor.");
 
+/// A network's quantified goal, such as officers trained on site.
 #[Object]
 impl Target {
     /// Opaque global id; pass it to `node` to fetch this target again.

@@ -117,6 +117,7 @@ fn id_text(type_name: &str, row_id: i32) -> String {
     crate::ids::encode_global_id(type_name, row_id)
 }
 
+/// Read access to the networks' graph.
 #[Object]
 impl Query {
     /// Fetches any object by its global id; null when it no longer exists.

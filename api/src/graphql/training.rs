@@ -9,7 +9,8 @@ use super::content::Event;
 use super::organizations::Organization;
 use super::places::{Country, Network, Topic, partial_date};
 use super::relations::*;
-use crate::enums::{AccreditationRole, DatePrecision, Modality, OfferingAvailability, OfferingStatus, stored};
+use super::scalars::Date;
+use crate::enums::{AccreditationRole, Modality, OfferingAvailability, OfferingStatus, stored};
 use crate::ids::encode_global_id;
 use crate::loaders::{load_by_id, load_list};
 use crate::locale::{Locale, LocalizedText, localized_field};
@@ -21,6 +22,7 @@ pub struct Course(pub courses::Model);
 
 connection!(CourseConnection, CourseEdge, Course, courses::Model, "A page of courses.", "A course in a page, with its cursor.");
 
+/// A course of the police training curriculum.
 #[Object]
 impl Course {
     /// Opaque global id; pass it to `node` to fetch this course again.
@@ -167,6 +169,7 @@ impl Course {
 #[derive(Clone, Debug)]
 pub struct Accreditation(pub accreditations::Model);
 
+/// A course accredited or certified by a university.
 #[Object]
 impl Accreditation {
     /// Opaque global id; pass it to `node` to fetch this accreditation again.
@@ -204,6 +207,7 @@ connection!(CourseOfferingConnection, CourseOfferingEdge, CourseOffering, course
 impl CourseOffering {
     /// Derives where the offering stands on `today`.
     pub fn availability_on(&self, today: NaiveDate) -> Result<OfferingAvailability> {
+        let today = Date(today);
         let status: OfferingStatus = stored("course_offerings.status", &self.0.status)?;
         if status != OfferingStatus::Scheduled {
             return Ok(OfferingAvailability::NotRunning);
@@ -216,20 +220,19 @@ impl CourseOffering {
         if today > last_day {
             return Ok(OfferingAvailability::Finished);
         }
-        if today >= starts.earliest && starts.precision == DatePrecision::Day {
-            return Ok(OfferingAvailability::InProgress);
-        }
+        // With a start known only to the month or year, an offering counts as running from
+        // the first day of that period.
         if today >= starts.earliest {
-            // Known only to the month or year: running now if it has not ended.
             return Ok(OfferingAvailability::InProgress);
         }
         let opens = self.0.enrolment_opens_on;
         let closes = self.0.enrolment_closes_on;
-        let open = opens.is_some_and(|opens| today >= opens) && closes.is_none_or(|closes| today <= closes);
+        let open = opens.is_some_and(|opens| today.0 >= opens) && closes.is_none_or(|closes| today.0 <= closes);
         Ok(if open { OfferingAvailability::OpenForEnrolment } else { OfferingAvailability::Upcoming })
     }
 }
 
+/// One edition of a course: dates, venue or platform, capacity and availability.
 #[Object]
 impl CourseOffering {
     /// Opaque global id; pass it to `node` to fetch this offering again.
@@ -293,13 +296,13 @@ impl CourseOffering {
     }
 
     /// First day of enrolment.
-    async fn enrolment_opens_on(&self) -> Option<NaiveDate> {
-        self.0.enrolment_opens_on
+    async fn enrolment_opens_on(&self) -> Option<Date> {
+        self.0.enrolment_opens_on.map(Date)
     }
 
     /// Last day of enrolment.
-    async fn enrolment_closes_on(&self) -> Option<NaiveDate> {
-        self.0.enrolment_closes_on
+    async fn enrolment_closes_on(&self) -> Option<Date> {
+        self.0.enrolment_closes_on.map(Date)
     }
 
     /// Seats available.

@@ -1,0 +1,51 @@
+//! Client errors carry a stable code and a message that names the value and the fix.
+
+use integration_tests::{TestApp, on_both};
+use serde_json::json;
+
+async fn bad_arguments_get_coded_errors(app: &TestApp) {
+    let cases = [
+        ("{ countries(first: 101) { totalCount } }", "BAD_USER_INPUT", "101"),
+        ("{ countries(first: -1) { totalCount } }", "BAD_USER_INPUT", "-1"),
+        ("{ countries(first: 2, last: 2) { totalCount } }", "BAD_USER_INPUT", "not both"),
+        (r#"{ countries(after: "garbage") { totalCount } }"#, "BAD_USER_INPUT", "garbage"),
+        (r#"{ node(id: "not-an-id") { id } }"#, "BAD_USER_INPUT", "not-an-id"),
+        (r#"{ country(code: "XYZ") { code } }"#, "NOT_FOUND", "XYZ"),
+        (r#"{ course(code: "NOPE-1") { code } }"#, "NOT_FOUND", "NOPE-1"),
+        (r#"{ publications(filter: { country: "ZZZ" }) { totalCount } }"#, "BAD_USER_INPUT", "ZZZ"),
+        (r#"{ publications(filter: { topic: "topic-nothing" }) { totalCount } }"#, "BAD_USER_INPUT", "topic-nothing"),
+        (r#"{ country(code: "COL") { initiatives(first: 500) { totalCount } } }"#, "BAD_USER_INPUT", "500"),
+    ];
+    for (query, code, named) in cases {
+        let error = app.error(query, json!({})).await;
+        assert_eq!(error["extensions"]["code"], code, "{query}: {error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains(named), "{query}: message {message:?} should name {named:?}");
+    }
+}
+on_both!(coded_errors, bad_arguments_get_coded_errors);
+
+async fn cursor_of_another_ordering_is_rejected(app: &TestApp) {
+    let data = app.data("{ publications(orderBy: NEWEST, first: 1) { pageInfo { endCursor } } }", json!({})).await;
+    let cursor = data["publications"]["pageInfo"]["endCursor"].clone();
+    let error = app.error("query($c: String) { publications(orderBy: TITLE, after: $c) { totalCount } }", json!({ "c": cursor })).await;
+    assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(error["message"].as_str().unwrap().contains("NEWEST"));
+}
+on_both!(cursor_ordering, cursor_of_another_ordering_is_rejected);
+
+async fn executor_errors_get_codes_too(app: &TestApp) {
+    let cases = [
+        ("{ countries { nope } }", "GRAPHQL_VALIDATION_FAILED"),
+        ("{ countries(first: \"ten\") { totalCount } }", "GRAPHQL_VALIDATION_FAILED"),
+        ("{ countries( }", "GRAPHQL_VALIDATION_FAILED"),
+        (r#"{ qualityCertification(slug: "cert-pep-bcs-mex-calea") { validity(date: "31/01/2025") } }"#, "BAD_USER_INPUT"),
+    ];
+    for (query, code) in cases {
+        let error = app.error(query, json!({})).await;
+        assert_eq!(error["extensions"]["code"], code, "{query}: {error}");
+    }
+    let error = app.error("query($d: Date!) { qualityCertification(slug: \"cert-pep-bcs-mex-calea\") { validity(date: $d) } }", json!({ "d": "yesterday" })).await;
+    assert!(error["extensions"]["code"].is_string(), "{error}");
+}
+on_both!(executor_codes, executor_errors_get_codes_too);

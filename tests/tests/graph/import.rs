@@ -1,0 +1,63 @@
+//! The importer: idempotent on re-run, and a bad record leaves the database as it was.
+
+use api::import::{Dataset, import};
+use integration_tests::{TestApp, on_both};
+use serde_json::json;
+
+async fn reimport_changes_nothing(app: &TestApp) {
+    let dataset = Dataset::embedded().unwrap();
+    let before = app.data("{ publications { totalCount } organizations { totalCount } }", json!({})).await;
+    let report = import(&app.db, &dataset).await.unwrap();
+    assert_eq!(report.created, 0);
+    assert_eq!(report.updated, 0);
+    assert_eq!(report.unchanged as usize, dataset.len());
+    let after = app.data("{ publications { totalCount } organizations { totalCount } }", json!({})).await;
+    assert_eq!(before, after);
+}
+on_both!(reimport, reimport_changes_nothing);
+
+async fn bad_record_fails_the_whole_import(app: &TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    // A valid new topic, written before courses in import order, must not survive the
+    // failure of a later file.
+    std::fs::write(dir.path().join("topics.json"), json!([{ "id": "topic-new", "labels": { "en": "New" }, "parent_id": null }]).to_string()).unwrap();
+    std::fs::write(
+        dir.path().join("courses.json"),
+        json!([{ "id": "course-bad", "code": "BAD-1", "titles": { "en": "Bad" }, "network_id": "network-redppol", "modality": "online", "sources": [] }]).to_string(),
+    )
+    .unwrap();
+    let dataset = Dataset::from_dir(dir.path()).unwrap();
+    let error = import(&app.db, &dataset).await.unwrap_err().to_string();
+    for part in ["courses.json", "course-bad", "modality", "online", "on_site"] {
+        assert!(error.contains(part), "the error {error:?} should name {part:?}");
+    }
+    let response = app.post(r#"{ topic(slug: "topic-new") { slug } }"#, json!({})).await;
+    assert_eq!(response["errors"][0]["extensions"]["code"], "NOT_FOUND", "nothing was written");
+}
+on_both!(bad_record, bad_record_fails_the_whole_import);
+
+async fn unknown_reference_is_named(app: &TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("publications.json"),
+        json!([{ "id": "pub-new", "titles": { "en": "New" }, "original_language": "en", "kind": "report",
+                 "publisher_name": null, "publisher_id": null, "year": 2020, "topic_ids": ["topic-missing"],
+                 "series": null, "edition": null, "citation": null, "license": null, "notes": null, "sources": [] }])
+        .to_string(),
+    )
+    .unwrap();
+    let dataset = Dataset::from_dir(dir.path()).unwrap();
+    let error = import(&app.db, &dataset).await.unwrap_err().to_string();
+    assert!(error.contains("publications.json") && error.contains("pub-new") && error.contains("topic_ids[0]") && error.contains("topic-missing"), "{error}");
+}
+on_both!(unknown_reference, unknown_reference_is_named);
+
+async fn later_run_applies_a_change(app: &TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("topics.json"), json!([{ "id": "topic-homicide-reduction", "labels": { "en": "Homicide reduction (renamed)" }, "parent_id": null }]).to_string()).unwrap();
+    let report = import(&app.db, &Dataset::from_dir(dir.path()).unwrap()).await.unwrap();
+    assert_eq!((report.created, report.updated, report.unchanged), (0, 1, 0));
+    let data = app.data(r#"{ topic(slug: "topic-homicide-reduction") { label { text } } }"#, json!({})).await;
+    assert_eq!(data["topic"]["label"]["text"], "Homicide reduction (renamed)");
+}
+on_both!(later_change, later_run_applies_a_change);
