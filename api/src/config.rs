@@ -26,13 +26,16 @@ impl Config {
     /// variable and the expected form.
     pub fn from_env() -> anyhow::Result<Config> {
         let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_owned());
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres:") || database_url.starts_with("postgresql:")) {
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres:")
+            || database_url.starts_with("postgresql:"))
+        {
             anyhow::bail!("DATABASE_URL must start with sqlite: or postgres:, got {database_url:?}");
         }
         let listen = std::env::var("LISTEN_ADDR").unwrap_or_else(|_| DEFAULT_LISTEN_ADDR.to_owned());
-        let listen_addr = listen
-            .parse()
-            .with_context(|| format!("LISTEN_ADDR must be an address and port such as 127.0.0.1:8080, got {listen:?}"))?;
+        let listen_addr = listen.parse().with_context(|| {
+            format!("LISTEN_ADDR must be an address and port such as 127.0.0.1:8080, got {listen:?}")
+        })?;
         let import_seed = match std::env::var("IMPORT_SEED").as_deref() {
             Err(_) | Ok("true" | "1") => true,
             Ok("false" | "0") => false,

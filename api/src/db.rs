@@ -26,7 +26,8 @@ pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, Statement
         && let Some(parent) = std::path::Path::new(path).parent()
         && !parent.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(parent).with_context(|| format!("could not create the database folder {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("could not create the database folder {}", parent.display()))?;
     }
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);

@@ -96,7 +96,14 @@ mod tests {
 
     #[test]
     fn garbage_global_ids_are_rejected() {
-        for garbage in ["", "!!!", "Q291bnRyeQ", &URL_SAFE_NO_PAD.encode("Country:x"), &URL_SAFE_NO_PAD.encode("Country:-1"), &URL_SAFE_NO_PAD.encode(":1")] {
+        for garbage in [
+            "",
+            "!!!",
+            "Q291bnRyeQ",
+            &URL_SAFE_NO_PAD.encode("Country:x"),
+            &URL_SAFE_NO_PAD.encode("Country:-1"),
+            &URL_SAFE_NO_PAD.encode(":1"),
+        ] {
             assert!(decode_global_id(garbage).is_err(), "accepted {garbage:?}");
         }
     }
@@ -111,7 +118,13 @@ mod tests {
 
     #[test]
     fn garbage_cursors_are_rejected() {
-        for garbage in ["", "abc", &URL_SAFE_NO_PAD.encode("[1,2,3]"), &URL_SAFE_NO_PAD.encode("[\"NAME\",null,1]"), &URL_SAFE_NO_PAD.encode("[\"NAME\",1,99999999999]")] {
+        for garbage in [
+            "",
+            "abc",
+            &URL_SAFE_NO_PAD.encode("[1,2,3]"),
+            &URL_SAFE_NO_PAD.encode("[\"NAME\",null,1]"),
+            &URL_SAFE_NO_PAD.encode("[\"NAME\",1,99999999999]"),
+        ] {
             assert!(Cursor::decode("after", garbage).is_err(), "accepted {garbage:?}");
         }
     }

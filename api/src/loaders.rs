@@ -24,9 +24,9 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::futures_util::StreamExt as _;
 use async_graphql::futures_util::future::BoxFuture;
 use async_graphql::futures_util::stream::FuturesUnordered;
-use tokio::sync::mpsc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{DatabaseConnection, EntityTrait, FromQueryResult, Iterable, PrimaryKeyToColumn, QueryFilter};
+use tokio::sync::mpsc;
 
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{
@@ -39,7 +39,9 @@ pub type LoadError = Arc<ApiError>;
 impl From<LoadError> for ApiError {
     fn from(err: LoadError) -> Self {
         match &*err {
-            ApiError::BadInput { field, message } => ApiError::BadInput { field: field.clone(), message: message.clone() },
+            ApiError::BadInput { field, message } => {
+                ApiError::BadInput { field: field.clone(), message: message.clone() }
+            }
             ApiError::NotFound(message) => ApiError::NotFound(message.clone()),
             other => ApiError::Unexpected(format!("batch load failed: {}", other.describe())),
         }
@@ -261,9 +263,8 @@ impl<R: Relation> Loader<(i32, PageArgs)> for PageLoader<R> {
         let mut pages = HashMap::new();
         for (args, parents) in by_args {
             let plan = PagePlan::new(args, &listing.ordering).map_err(Arc::new)?;
-            let found = fetch_pages_by_parent(&self.db, &listing, R::parent(), &parents, &plan)
-                .await
-                .map_err(Arc::new)?;
+            let found =
+                fetch_pages_by_parent(&self.db, &listing, R::parent(), &parents, &plan).await.map_err(Arc::new)?;
             pages.extend(found.into_iter().map(|(parent, page)| ((parent, args.clone()), page)));
         }
         Ok(pages)

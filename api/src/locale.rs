@@ -132,7 +132,12 @@ pub fn localize(map: &Value, requested: Locale, fallback: bool) -> LocalizedText
 }
 
 /// Resolves a localized field: the explicit argument wins over the request's locale.
-pub fn localized_field(ctx: &Context<'_>, map: &Value, locale: Option<Locale>, fallback: Option<bool>) -> LocalizedText {
+pub fn localized_field(
+    ctx: &Context<'_>,
+    map: &Value,
+    locale: Option<Locale>,
+    fallback: Option<bool>,
+) -> LocalizedText {
     localize(map, locale.unwrap_or_else(|| request_locale(ctx)), fallback.unwrap_or(true))
 }
 

@@ -298,9 +298,7 @@ pub async fn fetch_pages_by_parent<M: FromQueryResult>(
     let order = plan.fetch_order(listing);
     let mut window = WindowStatement::new();
     window.add_partition_by(parent.clone());
-    window
-        .order_by_expr(listing.ordering.expr.clone(), order.clone())
-        .order_by_expr(listing.id(), order);
+    window.order_by_expr(listing.ordering.expr.clone(), order.clone()).order_by_expr(listing.id(), order);
 
     let mut inner = select_rows(listing);
     inner
@@ -323,10 +321,7 @@ pub async fn fetch_pages_by_parent<M: FromQueryResult>(
         let parent_id: i32 = row.try_get("", PARENT_ALIAS)?;
         grouped.entry(parent_id).or_default().push(decode_row(listing, row)?);
     }
-    Ok(parent_ids
-        .iter()
-        .map(|id| (*id, plan.finish(grouped.remove(id).unwrap_or_default())))
-        .collect())
+    Ok(parent_ids.iter().map(|id| (*id, plan.finish(grouped.remove(id).unwrap_or_default()))).collect())
 }
 
 /// Fetches every row of a bounded nested list for many parents in one statement.
@@ -341,7 +336,10 @@ pub async fn fetch_all_by_parent<M: FromQueryResult>(
         .column((listing.table, Asterisk))
         .expr_as(parent.clone(), PARENT_ALIAS)
         .and_where(parent.is_in(parent_ids.iter().copied()))
-        .order_by_expr(listing.ordering.expr.clone(), if listing.ordering.descending { Order::Desc } else { Order::Asc })
+        .order_by_expr(
+            listing.ordering.expr.clone(),
+            if listing.ordering.descending { Order::Desc } else { Order::Asc },
+        )
         .order_by_expr(listing.id(), Order::Asc);
     let rows = db.query_all(&query).await?;
     let mut grouped: HashMap<i32, Vec<M>> = parent_ids.iter().map(|id| (*id, Vec::new())).collect();

@@ -92,7 +92,12 @@ impl MigrationTrait for Migration {
             .col(json_binary("unverified_claims"))
             .col(json_binary("details"))
             .col(text_null("notes"))
-            .foreign_key(&mut fk("networks", "coordinating_organization_id", "organizations", ForeignKeyAction::Restrict))
+            .foreign_key(&mut fk(
+                "networks",
+                "coordinating_organization_id",
+                "organizations",
+                ForeignKeyAction::Restrict,
+            ))
             .take();
         create(manager, networks, vec![]).await
     }

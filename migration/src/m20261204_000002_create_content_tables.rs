@@ -44,8 +44,18 @@ impl MigrationTrait for Migration {
             .col(text_null("status_note"))
             .col(integer_null("network_id"))
             .col(text_null("note"))
-            .foreign_key(&mut fk("quality_certifications", "institution_id", "organizations", ForeignKeyAction::Cascade))
-            .foreign_key(&mut fk("quality_certifications", "certifying_body_id", "organizations", ForeignKeyAction::Restrict))
+            .foreign_key(&mut fk(
+                "quality_certifications",
+                "institution_id",
+                "organizations",
+                ForeignKeyAction::Cascade,
+            ))
+            .foreign_key(&mut fk(
+                "quality_certifications",
+                "certifying_body_id",
+                "organizations",
+                ForeignKeyAction::Restrict,
+            ))
             .foreign_key(&mut fk("quality_certifications", "network_id", "networks", ForeignKeyAction::Restrict))
             .take();
         create(
@@ -105,12 +115,8 @@ impl MigrationTrait for Migration {
             .col(text_null("notes"))
             .foreign_key(&mut fk("initiatives", "network_id", "networks", ForeignKeyAction::Restrict))
             .take();
-        create(
-            manager,
-            initiatives,
-            vec![index("initiatives", &["kind"]), index("initiatives", &["start_year"])],
-        )
-        .await?;
+        create(manager, initiatives, vec![index("initiatives", &["kind"]), index("initiatives", &["start_year"])])
+            .await?;
 
         let evidence = Table::create()
             .table("evidence_ratings")
@@ -163,4 +169,3 @@ impl MigrationTrait for Migration {
         Ok(())
     }
 }
-

@@ -53,7 +53,13 @@ impl MigrationTrait for Migration {
             .col(text("role"))
             .foreign_key(&mut fk("accreditations", "course_id", "courses", ForeignKeyAction::Cascade))
             .foreign_key(&mut fk("accreditations", "university_id", "organizations", ForeignKeyAction::Restrict))
-            .index(Index::create().name("ux_accreditations_course_university").col("course_id").col("university_id").unique())
+            .index(
+                Index::create()
+                    .name("ux_accreditations_course_university")
+                    .col("course_id")
+                    .col("university_id")
+                    .unique(),
+            )
             .take();
         create(manager, accreditations, vec![index("accreditations", &["university_id"])]).await?;
 
@@ -148,7 +154,17 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["targets", "event_networks", "event_organizations", "events", "offering_organizations", "course_offerings", "accreditations", "course_topics", "courses"] {
+        for table in [
+            "targets",
+            "event_networks",
+            "event_organizations",
+            "events",
+            "offering_organizations",
+            "course_offerings",
+            "accreditations",
+            "course_topics",
+            "courses",
+        ] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())

@@ -59,10 +59,7 @@ pub fn fk(
 
 /// Builds a plain index `ix_<table>_<columns>`.
 pub fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
-    let mut index = Index::create()
-        .name(format!("ix_{table}_{}", columns.join("_")))
-        .table(table)
-        .take();
+    let mut index = Index::create().name(format!("ix_{table}_{}", columns.join("_"))).table(table).take();
     for column in columns {
         index.col(*column);
     }

@@ -1,6 +1,8 @@
 //! Test harness: starts the real server on a random loopback port over a fresh database,
 //! on SQLite or on a throwaway PostgreSQL cluster, and talks GraphQL to it over HTTP.
 
+#![allow(clippy::expect_used, reason = "a setup failure fails the test, with the step named")]
+
 pub mod postgres;
 
 use std::net::SocketAddr;
@@ -69,11 +71,8 @@ impl TestApp {
                 (cluster.create_database(&name).await, None)
             }
         };
-        let config = Config {
-            database_url,
-            listen_addr: "127.0.0.1:0".parse().expect("loopback address"),
-            import_seed,
-        };
+        let config =
+            Config { database_url, listen_addr: "127.0.0.1:0".parse().expect("loopback address"), import_seed };
         let app = api::app::build(&config).await.expect("build the application");
         let listener = tokio::net::TcpListener::bind(config.listen_addr).await.expect("bind a loopback port");
         let address = listener.local_addr().expect("read the bound address");

@@ -40,8 +40,7 @@ static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
 /// skipped on this machine.
 pub async fn cluster() -> Option<&'static Cluster> {
     // Starting the cluster blocks for a few seconds; run it off the async workers.
-    let cluster = tokio::task::spawn_blocking(|| CLUSTER.get_or_init(start).as_ref()).await.ok().flatten();
-    cluster
+    tokio::task::spawn_blocking(|| CLUSTER.get_or_init(start).as_ref()).await.ok().flatten()
 }
 
 fn start() -> Option<Cluster> {
@@ -107,7 +106,18 @@ fn launch(bin: &Path) -> Result<Cluster, String> {
 
     let initdb = bin.join("initdb");
     let output = as_server_user(root, &initdb.display().to_string())
-        .args(["-D", &data.display().to_string(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+        .args([
+            "-D",
+            &data.display().to_string(),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+        ])
         .output()
         .map_err(|e| format!("run initdb: {e}"))?;
     if !output.status.success() {
@@ -144,9 +154,8 @@ fn launch(bin: &Path) -> Result<Cluster, String> {
     let ready = bin.join("pg_isready");
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let status = Command::new(&ready)
-            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-U", "postgres", "-q"])
-            .status();
+        let status =
+            Command::new(&ready).args(["-h", "127.0.0.1", "-p", &port.to_string(), "-U", "postgres", "-q"]).status();
         if status.is_ok_and(|s| s.success()) {
             break;
         }

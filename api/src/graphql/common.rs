@@ -35,15 +35,19 @@ pub trait TotalCount: Send + Sync {
     fn count<'a>(&'a self, ctx: &'a Context<'_>) -> Pin<Box<dyn Future<Output = ApiResult<i64>> + Send + 'a>>;
 }
 
+/// Returns the request's database connection from the GraphQL context.
+pub fn database<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a DatabaseConnection> {
+    ctx.data::<DatabaseConnection>()
+        .map_err(|_| ApiError::Unexpected("database missing from the GraphQL context".into()))
+}
+
 /// Counts a root listing with one `COUNT(*)` statement.
 struct ListingCount(Listing);
 
 impl TotalCount for ListingCount {
     fn count<'a>(&'a self, ctx: &'a Context<'_>) -> Pin<Box<dyn Future<Output = ApiResult<i64>> + Send + 'a>> {
         Box::pin(async move {
-            let db = ctx
-                .data::<DatabaseConnection>()
-                .map_err(|_| ApiError::Unexpected("database missing from the GraphQL context".into()))?;
+            let db = database(ctx)?;
             count(db, &self.0).await
         })
     }
@@ -88,15 +92,17 @@ pub async fn root_page<M: sea_orm::FromQueryResult>(
     args: PageArgs,
 ) -> ApiResult<PageResult<M>> {
     let plan = PagePlan::new(&args, &listing.ordering)?;
-    let db = ctx
-        .data::<DatabaseConnection>()
-        .map_err(|_| ApiError::Unexpected("database missing from the GraphQL context".into()))?;
+    let db = database(ctx)?;
     let page = fetch_page(db, &listing, &plan).await?;
     Ok(PageResult { page, total: Arc::new(ListingCount(listing)) })
 }
 
 /// Fetches a page of a nested list through the batched page loader of relation `R`.
-pub async fn nested_page<R: Relation>(ctx: &Context<'_>, parent: i32, args: PageArgs) -> ApiResult<PageResult<R::Model>> {
+pub async fn nested_page<R: Relation>(
+    ctx: &Context<'_>,
+    parent: i32,
+    args: PageArgs,
+) -> ApiResult<PageResult<R::Model>> {
     // Validate here so that a bad argument is reported on this field, not as a load failure.
     PagePlan::new(&args, &R::listing().ordering)?;
     let page = loader::<PageLoader<R>>(ctx)?.load_one((parent, args)).await?.unwrap_or_default();
@@ -116,12 +122,8 @@ macro_rules! connection {
         impl From<$crate::graphql::common::PageResult<$model>> for $connection {
             fn from(result: $crate::graphql::common::PageResult<$model>) -> Self {
                 let page_info = result.page_info();
-                let edges = result
-                    .page
-                    .rows
-                    .into_iter()
-                    .map(|(cursor, model)| $edge { cursor, node: $node(model) })
-                    .collect();
+                let edges =
+                    result.page.rows.into_iter().map(|(cursor, model)| $edge { cursor, node: $node(model) }).collect();
                 $connection { edges, page_info, total: result.total }
             }
         }
@@ -195,10 +197,9 @@ impl PartialDate {
         let (text, latest) = match precision {
             DatePrecision::Day => (date.format("%Y-%m-%d").to_string(), date),
             DatePrecision::Month => (date.format("%Y-%m").to_string(), last_day_of_month(date)),
-            DatePrecision::Year => (
-                date.format("%Y").to_string(),
-                NaiveDate::from_ymd_opt(date.year(), 12, 31).unwrap_or(date),
-            ),
+            DatePrecision::Year => {
+                (date.format("%Y").to_string(), NaiveDate::from_ymd_opt(date.year(), 12, 31).unwrap_or(date))
+            }
             DatePrecision::Unknown => return Ok(None),
         };
         Ok(Some(PartialDate { text, precision, earliest: Date(date), latest: Date(latest) }))

@@ -1,7 +1,9 @@
 //! Publications, initiatives with their evidence ratings, and events.
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use entities::{countries, course_offerings, events, evidence_ratings, initiatives, networks, organizations, publications};
+use entities::{
+    countries, course_offerings, events, evidence_ratings, initiatives, networks, organizations, publications,
+};
 use serde_json::Value;
 
 use super::common::{PartialDate, connection, strings};
@@ -37,7 +39,14 @@ pub struct PublicationIdentifier {
 #[derive(Clone, Debug)]
 pub struct Publication(pub publications::Model);
 
-connection!(PublicationConnection, PublicationEdge, Publication, publications::Model, "A page of publications.", "A publication in a page, with its cursor.");
+connection!(
+    PublicationConnection,
+    PublicationEdge,
+    Publication,
+    publications::Model,
+    "A page of publications.",
+    "A publication in a page, with its cursor."
+);
 
 /// A report, guide, manual, article, news item, blog post, video, infographic or data set.
 #[Object]
@@ -208,7 +217,14 @@ impl Publication {
 #[derive(Clone, Debug)]
 pub struct Initiative(pub initiatives::Model);
 
-connection!(InitiativeConnection, InitiativeEdge, Initiative, initiatives::Model, "A page of initiatives.", "An initiative in a page, with its cursor.");
+connection!(
+    InitiativeConnection,
+    InitiativeEdge,
+    Initiative,
+    initiatives::Model,
+    "A page of initiatives.",
+    "An initiative in a page, with its cursor."
+);
 
 /// A program, practice, policy, law or initiative of a member state or city.
 #[Object]
@@ -421,7 +437,14 @@ impl EvidenceRating {
 #[derive(Clone, Debug)]
 pub struct Event(pub events::Model);
 
-connection!(EventConnection, EventEdge, Event, events::Model, "A page of events.", "An event in a page, with its cursor.");
+connection!(
+    EventConnection,
+    EventEdge,
+    Event,
+    events::Model,
+    "A page of events.",
+    "An event in a page, with its cursor."
+);
 
 /// An in-person meeting, launch, assembly or other dated event.
 #[Object]

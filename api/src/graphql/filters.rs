@@ -257,6 +257,10 @@ fn col(table: &'static str, column: &'static str) -> Expr {
 }
 
 /// Adds a case- and accent-insensitive text match on the table's `search_text` column.
+///
+/// NOTE: `LIKE '%…%'` scans the table, because no B-tree index serves a substring match.
+/// That is cheap at the data set's size (hundreds of rows); a trigram index on
+/// PostgreSQL would be the next step for tables that grow to many thousands.
 pub fn search(listing: Listing, text: Option<&str>) -> ApiResult<Listing> {
     let Some(text) = text else { return Ok(listing) };
     let folded = fold(text);
@@ -272,12 +276,15 @@ pub fn search(listing: Listing, text: Option<&str>) -> ApiResult<Listing> {
 }
 
 /// `id IN (SELECT link_column FROM link WHERE other_column IN ids)`.
-fn linked(table: &'static str, link: &'static str, link_column: &'static str, other_column: &'static str, ids: Vec<i32>) -> Expr {
-    let subquery: SelectStatement = Query::select()
-        .column(link_column)
-        .from(link)
-        .and_where(Expr::col(other_column).is_in(ids))
-        .take();
+fn linked(
+    table: &'static str,
+    link: &'static str,
+    link_column: &'static str,
+    other_column: &'static str,
+    ids: Vec<i32>,
+) -> Expr {
+    let subquery: SelectStatement =
+        Query::select().column(link_column).from(link).and_where(Expr::col(other_column).is_in(ids)).take();
     col(table, "id").in_subquery(subquery)
 }
 
@@ -309,7 +316,10 @@ impl<'a> KeyResolver<'a> {
         found.ok_or_else(|| {
             ApiError::bad_input(
                 field,
-                format!("Unknown country code \"{}\"; pass an ISO 3166-1 alpha-3 code of an OAS member state, such as COL.", crate::ids::shorten(&code)),
+                format!(
+                    "Unknown country code \"{}\"; pass an ISO 3166-1 alpha-3 code of an OAS member state, such as COL.",
+                    crate::ids::shorten(&code)
+                ),
             )
         })
     }
@@ -373,10 +383,15 @@ fn unknown_key(field: &str, kind: &str, key: &str) -> ApiError {
 }
 
 /// Builds the countries listing.
-pub async fn countries(filter: CountryFilter, order: CountryOrderBy) -> ApiResult<Listing> {
+pub fn countries(filter: CountryFilter, order: CountryOrderBy) -> ApiResult<Listing> {
     let ordering = match order {
         CountryOrderBy::Name => Ordering::by_name("countries"),
-        CountryOrderBy::Code => Ordering { name: "CODE", expr: col("countries", "iso3"), kind: crate::pagination::SortKind::Text, descending: false },
+        CountryOrderBy::Code => Ordering {
+            name: "CODE",
+            expr: col("countries", "iso3"),
+            kind: crate::pagination::SortKind::Text,
+            descending: false,
+        },
         CountryOrderBy::MemberSince => Ordering::by_int("MEMBER_SINCE", "countries", "oas_member_since", false),
     };
     let mut listing = Listing::new("countries", ordering);
@@ -450,7 +465,8 @@ pub async fn quality_certifications(keys: &KeyResolver<'_>, filter: QualityCerti
     let mut listing = Listing::new(table, Ordering::by_name(table));
     if let Some(code) = &filter.country {
         let id = keys.country("filter.country", code).await?;
-        let subquery = Query::select().column("id").from("organizations").and_where(Expr::col("country_id").eq(id)).take();
+        let subquery =
+            Query::select().column("id").from("organizations").and_where(Expr::col("country_id").eq(id)).take();
         listing = listing.filter(col(table, "institution_id").in_subquery(subquery));
     }
     if let Some(slug) = &filter.institution {
@@ -459,7 +475,8 @@ pub async fn quality_certifications(keys: &KeyResolver<'_>, filter: QualityCerti
     }
     if let Some(standard) = &filter.standard {
         let pattern = format!("%{}%", like_escape(&standard.trim().to_lowercase()));
-        listing = listing.filter(Expr::expr(Func::lower(col(table, "standard"))).like(LikeExpr::new(pattern).escape('\\')));
+        listing =
+            listing.filter(Expr::expr(Func::lower(col(table, "standard"))).like(LikeExpr::new(pattern).escape('\\')));
     }
     if let Some(statuses) = &filter.statuses {
         listing = listing.filter(col(table, "status").is_in(db_values(statuses, CertificationStatus::as_db)));
@@ -477,7 +494,11 @@ pub async fn quality_certifications(keys: &KeyResolver<'_>, filter: QualityCerti
 }
 
 /// Builds the publications listing.
-pub async fn publications(keys: &KeyResolver<'_>, filter: PublicationFilter, order: PublicationOrderBy) -> ApiResult<Listing> {
+pub async fn publications(
+    keys: &KeyResolver<'_>,
+    filter: PublicationFilter,
+    order: PublicationOrderBy,
+) -> ApiResult<Listing> {
     let table = "publications";
     let ordering = match order {
         PublicationOrderBy::Newest => Ordering::by_int("NEWEST", table, "published_year", true),
@@ -498,7 +519,10 @@ pub async fn publications(keys: &KeyResolver<'_>, filter: PublicationFilter, ord
     }
     if let Some(language) = &filter.language {
         let Some(locale) = crate::locale::Locale::from_code(language) else {
-            return Err(ApiError::bad_input("filter.language", format!("Unknown language \"{}\"; pass en, es, pt or fr.", crate::ids::shorten(language))));
+            return Err(ApiError::bad_input(
+                "filter.language",
+                format!("Unknown language \"{}\"; pass en, es, pt or fr.", crate::ids::shorten(language)),
+            ));
         };
         // Languages are stored as a JSON array of codes; matching the quoted code is exact.
         let pattern = format!("%\"{}\"%", locale.code());
@@ -518,7 +542,11 @@ pub async fn publications(keys: &KeyResolver<'_>, filter: PublicationFilter, ord
 }
 
 /// Builds the initiatives listing.
-pub async fn initiatives(keys: &KeyResolver<'_>, filter: InitiativeFilter, order: InitiativeOrderBy) -> ApiResult<Listing> {
+pub async fn initiatives(
+    keys: &KeyResolver<'_>,
+    filter: InitiativeFilter,
+    order: InitiativeOrderBy,
+) -> ApiResult<Listing> {
     let table = "initiatives";
     let ordering = match order {
         InitiativeOrderBy::Name => Ordering::by_name(table),
@@ -559,7 +587,12 @@ pub async fn courses(keys: &KeyResolver<'_>, filter: CourseFilter, order: Course
     let table = "courses";
     let ordering = match order {
         CourseOrderBy::Title => Ordering::by_name(table),
-        CourseOrderBy::Code => Ordering { name: "CODE", expr: col(table, "code"), kind: crate::pagination::SortKind::Text, descending: false },
+        CourseOrderBy::Code => Ordering {
+            name: "CODE",
+            expr: col(table, "code"),
+            kind: crate::pagination::SortKind::Text,
+            descending: false,
+        },
     };
     let mut listing = Listing::new(table, ordering);
     if let Some(modality) = filter.modality {
@@ -598,7 +631,13 @@ pub async fn course_offerings(
             .one(db)
             .await?;
         let id = found.ok_or_else(|| {
-            ApiError::bad_input("filter.course", format!("Unknown course code \"{}\"; pass the `code` of an existing course.", crate::ids::shorten(code)))
+            ApiError::bad_input(
+                "filter.course",
+                format!(
+                    "Unknown course code \"{}\"; pass the `code` of an existing course.",
+                    crate::ids::shorten(code)
+                ),
+            )
         })?;
         listing = listing.filter(col(table, "course_id").eq(id));
     }

@@ -22,7 +22,14 @@ use crate::pagination::PageArgs;
 #[derive(Clone, Debug)]
 pub struct Organization(pub organizations::Model);
 
-connection!(OrganizationConnection, OrganizationEdge, Organization, organizations::Model, "A page of organizations.", "An organization in a page, with its cursor.");
+connection!(
+    OrganizationConnection,
+    OrganizationEdge,
+    Organization,
+    organizations::Model,
+    "A page of organizations.",
+    "An organization in a page, with its cursor."
+);
 
 /// An intergovernmental body, ministry, NGO, university, police academy, donor or police
 /// institution.
@@ -116,7 +123,9 @@ impl Organization {
         #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<PublicationConnection> {
-        Ok(nested_page::<OrganizationPublications>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
+        Ok(nested_page::<OrganizationPublications>(ctx, self.0.id, PageArgs::new(first, after, last, before))
+            .await?
+            .into())
     }
 
     /// Initiatives this organization implements or supports, A to Z.
@@ -128,7 +137,9 @@ impl Organization {
         #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<InitiativeConnection> {
-        Ok(nested_page::<OrganizationInitiatives>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
+        Ok(nested_page::<OrganizationInitiatives>(ctx, self.0.id, PageArgs::new(first, after, last, before))
+            .await?
+            .into())
     }
 
     /// Course offerings this organization hosted as venue, latest first.
@@ -140,7 +151,9 @@ impl Organization {
         #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<CourseOfferingConnection> {
-        Ok(nested_page::<OrganizationOfferings>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
+        Ok(nested_page::<OrganizationOfferings>(ctx, self.0.id, PageArgs::new(first, after, last, before))
+            .await?
+            .into())
     }
 
     /// Events this organization organized, latest first.
@@ -181,7 +194,14 @@ impl Organization {
 #[derive(Clone, Debug)]
 pub struct PoliceInstitution(pub organizations::Model);
 
-connection!(PoliceInstitutionConnection, PoliceInstitutionEdge, PoliceInstitution, organizations::Model, "A page of police institutions.", "A police institution in a page, with its cursor.");
+connection!(
+    PoliceInstitutionConnection,
+    PoliceInstitutionEdge,
+    PoliceInstitution,
+    organizations::Model,
+    "A page of police institutions.",
+    "A police institution in a page, with its cursor."
+);
 
 /// A police force or law-enforcement agency of a member state: an organization of kind
 /// `POLICE_INSTITUTION`, with its level, kind, location and certifications.
@@ -276,7 +296,11 @@ impl PoliceInstitution {
 
     /// Quality certifications and accreditations of the institution's processes.
     async fn certifications(&self, ctx: &Context<'_>) -> Result<Vec<QualityCertification>> {
-        Ok(load_list::<InstitutionCertifications>(ctx, self.0.id).await?.into_iter().map(QualityCertification).collect())
+        Ok(load_list::<InstitutionCertifications>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(QualityCertification)
+            .collect())
     }
 
     /// Course offerings the institution hosted as venue, latest first.
@@ -288,7 +312,9 @@ impl PoliceInstitution {
         #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<CourseOfferingConnection> {
-        Ok(nested_page::<OrganizationOfferings>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
+        Ok(nested_page::<OrganizationOfferings>(ctx, self.0.id, PageArgs::new(first, after, last, before))
+            .await?
+            .into())
     }
 
     /// Initiatives the institution implements or supports, A to Z.
@@ -300,7 +326,9 @@ impl PoliceInstitution {
         #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<InitiativeConnection> {
-        Ok(nested_page::<OrganizationInitiatives>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
+        Ok(nested_page::<OrganizationInitiatives>(ctx, self.0.id, PageArgs::new(first, after, last, before))
+            .await?
+            .into())
     }
 
     /// Whether this record was made up to fill a gap in the public record.
@@ -334,7 +362,14 @@ pub enum Validity {
 #[derive(Clone, Debug)]
 pub struct QualityCertification(pub quality_certifications::Model);
 
-connection!(QualityCertificationConnection, QualityCertificationEdge, QualityCertification, quality_certifications::Model, "A page of quality certifications.", "A quality certification in a page, with its cursor.");
+connection!(
+    QualityCertificationConnection,
+    QualityCertificationEdge,
+    QualityCertification,
+    quality_certifications::Model,
+    "A page of quality certifications.",
+    "A quality certification in a page, with its cursor."
+);
 
 impl QualityCertification {
     /// Decides validity on `date`: an active certification is valid from its issue date
@@ -421,10 +456,7 @@ impl QualityCertification {
     }
 
     /// Whether the certification is in force on `date`.
-    async fn validity(
-        &self,
-        #[graphql(desc = "Date to check, such as `2025-01-31`.")] date: Date,
-    ) -> Result<Validity> {
+    async fn validity(&self, #[graphql(desc = "Date to check, such as `2025-01-31`.")] date: Date) -> Result<Validity> {
         self.validity_on(date)
     }
 
@@ -453,4 +485,3 @@ impl QualityCertification {
         strings(&self.0.sources)
     }
 }
-

@@ -5,23 +5,30 @@ use entities::{countries, networks, organizations, targets, topics};
 use serde_json::Value;
 
 use super::common::{PartialDate, strings};
-use super::scalars::Date;
+use super::common::{connection, nested_page};
 use super::content::{EventConnection, InitiativeConnection, PublicationConnection};
 use super::organizations::{Organization, OrganizationConnection, PoliceInstitutionConnection};
 use super::relations::*;
+use super::scalars::Date;
 use super::training::{CourseConnection, CourseOfferingConnection};
 use crate::enums::{Modality, OasStatus, Region, stored};
 use crate::ids::encode_global_id;
 use crate::loaders::{load_by_id, load_list};
 use crate::locale::{Locale, LocalizedText, localized_field};
 use crate::pagination::PageArgs;
-use super::common::{connection, nested_page};
 
 /// An OAS member state.
 #[derive(Clone, Debug)]
 pub struct Country(pub countries::Model);
 
-connection!(CountryConnection, CountryEdge, Country, countries::Model, "A page of countries.", "A country in a page, with its cursor.");
+connection!(
+    CountryConnection,
+    CountryEdge,
+    Country,
+    countries::Model,
+    "A page of countries.",
+    "A country in a page, with its cursor."
+);
 
 /// An OAS member state.
 #[Object]
@@ -194,7 +201,14 @@ impl Country {
 #[derive(Clone, Debug)]
 pub struct Topic(pub topics::Model);
 
-connection!(TopicConnection, TopicEdge, Topic, topics::Model, "A page of topics.", "A topic in a page, with its cursor.");
+connection!(
+    TopicConnection,
+    TopicEdge,
+    Topic,
+    topics::Model,
+    "A page of topics.",
+    "A topic in a page, with its cursor."
+);
 
 /// A node of the multilingual topic tree.
 #[Object]
@@ -316,7 +330,14 @@ pub struct ReportedResult {
 #[derive(Clone, Debug)]
 pub struct Network(pub networks::Model);
 
-connection!(NetworkConnection, NetworkEdge, Network, networks::Model, "A page of networks.", "A network in a page, with its cursor.");
+connection!(
+    NetworkConnection,
+    NetworkEdge,
+    Network,
+    networks::Model,
+    "A page of networks.",
+    "A network in a page, with its cursor."
+);
 
 /// One of the two OAS networks.
 #[Object]
@@ -519,7 +540,14 @@ fn text_of(item: &Value, key: &str) -> Option<String> {
 #[derive(Clone, Debug)]
 pub struct Target(pub targets::Model);
 
-connection!(TargetConnection, TargetEdge, Target, targets::Model, "A page of targets.", "A target in a page, with its cursor.");
+connection!(
+    TargetConnection,
+    TargetEdge,
+    Target,
+    targets::Model,
+    "A page of targets.",
+    "A target in a page, with its cursor."
+);
 
 /// A network's quantified goal, such as officers trained on site.
 #[Object]

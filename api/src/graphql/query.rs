@@ -6,9 +6,9 @@ use entities::{
     accreditations, countries, course_offerings, courses, events, initiatives, networks, organizations, publications,
     quality_certifications, targets, topics,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::common::root_page;
+use super::common::{database, root_page};
 use super::content::{Event, EventConnection, Initiative, InitiativeConnection, Publication, PublicationConnection};
 use super::filters::{self, *};
 use super::organizations::{
@@ -61,10 +61,6 @@ pub enum Node {
 /// Read access to the networks' graph.
 pub struct Query;
 
-fn db<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a DatabaseConnection> {
-    ctx.data::<DatabaseConnection>().map_err(|_| ApiError::Unexpected("database missing from the GraphQL context".into()))
-}
-
 fn not_found(kind: &str, key_name: &str, key: &str) -> ApiError {
     ApiError::NotFound(format!("No {kind} has {key_name} \"{}\".", shorten(key)))
 }
@@ -73,22 +69,20 @@ async fn one<E>(ctx: &Context<'_>, column: E::Column, key: &str, kind: &str, key
 where
     E: EntityTrait,
 {
-    E::find()
-        .filter(column.eq(key.trim()))
-        .one(db(ctx)?)
-        .await?
-        .ok_or_else(|| not_found(kind, key_name, key))
+    E::find().filter(column.eq(key.trim())).one(database(ctx)?).await?.ok_or_else(|| not_found(kind, key_name, key))
 }
 
 /// Loads the object a global id names.
-async fn load_node(ctx: &Context<'_>, id: &str) -> ApiResult<Option<Node>> {
-    let (type_name, row_id) = decode_global_id(id)?;
+async fn load_node(ctx: &Context<'_>, global_id: &str) -> ApiResult<Option<Node>> {
+    let (type_name, row_id) = decode_global_id(global_id)?;
     let id = Some(row_id);
     let node = match type_name.as_str() {
         "Country" => load_by_id::<countries::Entity>(ctx, id).await?.map(|m| Node::Country(Country(m))),
         "Topic" => load_by_id::<topics::Entity>(ctx, id).await?.map(|m| Node::Topic(Topic(m))),
         "Network" => load_by_id::<networks::Entity>(ctx, id).await?.map(|m| Node::Network(Network(m))),
-        "Organization" => load_by_id::<organizations::Entity>(ctx, id).await?.map(|m| Node::Organization(Organization(m))),
+        "Organization" => {
+            load_by_id::<organizations::Entity>(ctx, id).await?.map(|m| Node::Organization(Organization(m)))
+        }
         "PoliceInstitution" => load_by_id::<organizations::Entity>(ctx, id)
             .await?
             .filter(|m| m.kind == OrganizationKind::PoliceInstitution.as_db())
@@ -99,35 +93,47 @@ async fn load_node(ctx: &Context<'_>, id: &str) -> ApiResult<Option<Node>> {
         "Publication" => load_by_id::<publications::Entity>(ctx, id).await?.map(|m| Node::Publication(Publication(m))),
         "Initiative" => load_by_id::<initiatives::Entity>(ctx, id).await?.map(|m| Node::Initiative(Initiative(m))),
         "Course" => load_by_id::<courses::Entity>(ctx, id).await?.map(|m| Node::Course(Course(m))),
-        "Accreditation" => load_by_id::<accreditations::Entity>(ctx, id).await?.map(|m| Node::Accreditation(Accreditation(m))),
-        "CourseOffering" => load_by_id::<course_offerings::Entity>(ctx, id).await?.map(|m| Node::CourseOffering(CourseOffering(m))),
+        "Accreditation" => {
+            load_by_id::<accreditations::Entity>(ctx, id).await?.map(|m| Node::Accreditation(Accreditation(m)))
+        }
+        "CourseOffering" => {
+            load_by_id::<course_offerings::Entity>(ctx, id).await?.map(|m| Node::CourseOffering(CourseOffering(m)))
+        }
         "Event" => load_by_id::<events::Entity>(ctx, id).await?.map(|m| Node::Event(Event(m))),
         "Target" => load_by_id::<targets::Entity>(ctx, id).await?.map(|m| Node::Target(Target(m))),
         _ => {
             return Err(ApiError::bad_input(
                 "id",
-                format!("Invalid ID \"{}\": pass an `id` value returned by this API unchanged.", shorten(id_text(&type_name, row_id).as_str())),
+                format!(
+                    "Invalid ID \"{}\": pass an `id` value returned by this API unchanged.",
+                    shorten(global_id)
+                ),
             ));
         }
     };
     Ok(node)
 }
 
-fn id_text(type_name: &str, row_id: i32) -> String {
-    crate::ids::encode_global_id(type_name, row_id)
-}
-
 /// Read access to the networks' graph.
 #[Object]
+#[allow(clippy::too_many_arguments, reason = "list fields take a filter, an order and the four Relay paging arguments")]
 impl Query {
     /// Fetches any object by its global id; null when it no longer exists.
-    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id from an `id` field.")] id: ID) -> Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id from an `id` field.")] id: ID,
+    ) -> Result<Option<Node>> {
         Ok(load_node(ctx, &id).await?)
     }
 
     /// Fetches objects by global ids, in the order given, with null for those that no
     /// longer exist; at most 100 ids.
-    async fn nodes(&self, ctx: &Context<'_>, #[graphql(desc = "Global ids from `id` fields.")] ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ids from `id` fields.")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>> {
         if ids.len() > MAX_PAGE_SIZE as usize {
             return Err(ApiError::bad_input(
                 "ids",
@@ -154,12 +160,16 @@ impl Query {
         #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<CountryConnection> {
-        let listing = filters::countries(filter.unwrap_or_default(), order_by.unwrap_or_default()).await?;
+        let listing = filters::countries(filter.unwrap_or_default(), order_by.unwrap_or_default())?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
 
     /// A country by ISO 3166-1 alpha-3 or alpha-2 code.
-    async fn country(&self, ctx: &Context<'_>, #[graphql(desc = "ISO 3166-1 code, such as `COL` or `CO`.")] code: String) -> Result<Country> {
+    async fn country(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "ISO 3166-1 code, such as `COL` or `CO`.")] code: String,
+    ) -> Result<Country> {
         let upper = code.trim().to_ascii_uppercase();
         let column = if upper.len() == 2 { countries::Column::Iso2 } else { countries::Column::Iso3 };
         Ok(Country(one::<countries::Entity>(ctx, column, &upper, "country", "code").await?))
@@ -175,13 +185,17 @@ impl Query {
         #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<TopicConnection> {
-        let keys = KeyResolver::new(db(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::topics(&keys, filter.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
 
     /// A topic by slug.
-    async fn topic(&self, ctx: &Context<'_>, #[graphql(desc = "Slug, such as `topic-homicide-reduction`.")] slug: String) -> Result<Topic> {
+    async fn topic(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug, such as `topic-homicide-reduction`.")] slug: String,
+    ) -> Result<Topic> {
         Ok(Topic(one::<topics::Entity>(ctx, topics::Column::Slug, &slug, "topic", "slug").await?))
     }
 
@@ -200,7 +214,11 @@ impl Query {
     }
 
     /// A network by slug.
-    async fn network(&self, ctx: &Context<'_>, #[graphql(desc = "Slug, such as `network-redppol`.")] slug: String) -> Result<Network> {
+    async fn network(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug, such as `network-redppol`.")] slug: String,
+    ) -> Result<Network> {
         Ok(Network(one::<networks::Entity>(ctx, networks::Column::Slug, &slug, "network", "slug").await?))
     }
 
@@ -214,14 +232,20 @@ impl Query {
         #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<OrganizationConnection> {
-        let keys = KeyResolver::new(db(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::organizations(&keys, filter.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
 
     /// An organization by slug.
-    async fn organization(&self, ctx: &Context<'_>, #[graphql(desc = "Slug, such as `org-oas-dps`.")] slug: String) -> Result<Organization> {
-        Ok(Organization(one::<organizations::Entity>(ctx, organizations::Column::Slug, &slug, "organization", "slug").await?))
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug, such as `org-oas-dps`.")] slug: String,
+    ) -> Result<Organization> {
+        Ok(Organization(
+            one::<organizations::Entity>(ctx, organizations::Column::Slug, &slug, "organization", "slug").await?,
+        ))
     }
 
     /// Police institutions of the member states.
@@ -234,14 +258,19 @@ impl Query {
         #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<PoliceInstitutionConnection> {
-        let keys = KeyResolver::new(db(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::police_institutions(&keys, filter.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
 
     /// A police institution by slug.
-    async fn police_institution(&self, ctx: &Context<'_>, #[graphql(desc = "Slug, such as `inst-pnc-col`.")] slug: String) -> Result<PoliceInstitution> {
-        let model = one::<organizations::Entity>(ctx, organizations::Column::Slug, &slug, "police institution", "slug").await?;
+    async fn police_institution(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug, such as `inst-pnc-col`.")] slug: String,
+    ) -> Result<PoliceInstitution> {
+        let model =
+            one::<organizations::Entity>(ctx, organizations::Column::Slug, &slug, "police institution", "slug").await?;
         if model.kind != OrganizationKind::PoliceInstitution.as_db() {
             return Err(not_found("police institution", "slug", &slug).into());
         }
@@ -258,15 +287,26 @@ impl Query {
         #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<QualityCertificationConnection> {
-        let keys = KeyResolver::new(db(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::quality_certifications(&keys, filter.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
 
     /// A quality certification by slug.
-    async fn quality_certification(&self, ctx: &Context<'_>, #[graphql(desc = "Slug, such as `cert-pnc-col-iso9001-oas`.")] slug: String) -> Result<QualityCertification> {
+    async fn quality_certification(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug, such as `cert-pnc-col-iso9001-oas`.")] slug: String,
+    ) -> Result<QualityCertification> {
         Ok(QualityCertification(
-            one::<quality_certifications::Entity>(ctx, quality_certifications::Column::Slug, &slug, "quality certification", "slug").await?,
+            one::<quality_certifications::Entity>(
+                ctx,
+                quality_certifications::Column::Slug,
+                &slug,
+                "quality certification",
+                "slug",
+            )
+            .await?,
         ))
     }
 
@@ -281,14 +321,20 @@ impl Query {
         #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<PublicationConnection> {
-        let keys = KeyResolver::new(db(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::publications(&keys, filter.unwrap_or_default(), order_by.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
 
     /// A publication by slug.
-    async fn publication(&self, ctx: &Context<'_>, #[graphql(desc = "Slug, such as `pub-unodc-gsh-2013`.")] slug: String) -> Result<Publication> {
-        Ok(Publication(one::<publications::Entity>(ctx, publications::Column::Slug, &slug, "publication", "slug").await?))
+    async fn publication(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug, such as `pub-unodc-gsh-2013`.")] slug: String,
+    ) -> Result<Publication> {
+        Ok(Publication(
+            one::<publications::Entity>(ctx, publications::Column::Slug, &slug, "publication", "slug").await?,
+        ))
     }
 
     /// Programs, practices, policies, laws and initiatives, with their evidence.
@@ -302,13 +348,17 @@ impl Query {
         #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<InitiativeConnection> {
-        let keys = KeyResolver::new(db(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::initiatives(&keys, filter.unwrap_or_default(), order_by.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
 
     /// An initiative by slug.
-    async fn initiative(&self, ctx: &Context<'_>, #[graphql(desc = "Slug, such as `init-fica-vivo`.")] slug: String) -> Result<Initiative> {
+    async fn initiative(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug, such as `init-fica-vivo`.")] slug: String,
+    ) -> Result<Initiative> {
         Ok(Initiative(one::<initiatives::Entity>(ctx, initiatives::Column::Slug, &slug, "initiative", "slug").await?))
     }
 
@@ -323,13 +373,17 @@ impl Query {
         #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<CourseConnection> {
-        let keys = KeyResolver::new(db(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::courses(&keys, filter.unwrap_or_default(), order_by.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
 
     /// A course by catalogue code.
-    async fn course(&self, ctx: &Context<'_>, #[graphql(desc = "Catalogue code, such as `REDPPOL-OS`.")] code: String) -> Result<Course> {
+    async fn course(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Catalogue code, such as `REDPPOL-OS`.")] code: String,
+    ) -> Result<Course> {
         Ok(Course(one::<courses::Entity>(ctx, courses::Column::Code, &code, "course", "code").await?))
     }
 
@@ -344,16 +398,24 @@ impl Query {
         #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<CourseOfferingConnection> {
-        let database = db(ctx)?;
+        let database = database(ctx)?;
         let keys = KeyResolver::new(database);
         let listing =
-            filters::course_offerings(&keys, database, filter.unwrap_or_default(), order_by.unwrap_or_default()).await?;
+            filters::course_offerings(&keys, database, filter.unwrap_or_default(), order_by.unwrap_or_default())
+                .await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
 
     /// A course offering by slug.
-    async fn course_offering(&self, ctx: &Context<'_>, #[graphql(desc = "Slug, such as `offering-redppol-onsite-2019-ecu`.")] slug: String) -> Result<CourseOffering> {
-        Ok(CourseOffering(one::<course_offerings::Entity>(ctx, course_offerings::Column::Slug, &slug, "course offering", "slug").await?))
+    async fn course_offering(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug, such as `offering-redppol-onsite-2019-ecu`.")] slug: String,
+    ) -> Result<CourseOffering> {
+        Ok(CourseOffering(
+            one::<course_offerings::Entity>(ctx, course_offerings::Column::Slug, &slug, "course offering", "slug")
+                .await?,
+        ))
     }
 
     /// Events: launches, assemblies, ministerial meetings, trainings and forums.
@@ -367,13 +429,17 @@ impl Query {
         #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<EventConnection> {
-        let keys = KeyResolver::new(db(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::events(&keys, filter.unwrap_or_default(), order_by.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
 
     /// An event by slug.
-    async fn event(&self, ctx: &Context<'_>, #[graphql(desc = "Slug, such as `evt-mispa-5-2015`.")] slug: String) -> Result<Event> {
+    async fn event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug, such as `evt-mispa-5-2015`.")] slug: String,
+    ) -> Result<Event> {
         Ok(Event(one::<events::Entity>(ctx, events::Column::Slug, &slug, "event", "slug").await?))
     }
 
@@ -387,13 +453,17 @@ impl Query {
         #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<TargetConnection> {
-        let keys = KeyResolver::new(db(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::targets(&keys, filter.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
 
     /// A target by slug.
-    async fn target(&self, ctx: &Context<'_>, #[graphql(desc = "Slug, such as `target-redppol-onsite-340`.")] slug: String) -> Result<Target> {
+    async fn target(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug, such as `target-redppol-onsite-340`.")] slug: String,
+    ) -> Result<Target> {
         Ok(Target(one::<targets::Entity>(ctx, targets::Column::Slug, &slug, "target", "slug").await?))
     }
 }

@@ -14,9 +14,9 @@ impl ScalarType for Date {
         let Value::String(text) = &value else {
             return Err(InputValueError::custom(format!("expected a date string such as \"2025-01-31\", got {value}")));
         };
-        NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map(Date)
-            .map_err(|_| InputValueError::custom(format!("\"{text}\" is not a date; write it as YYYY-MM-DD, such as \"2025-01-31\"")))
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Date).map_err(|_| {
+            InputValueError::custom(format!("\"{text}\" is not a date; write it as YYYY-MM-DD, such as \"2025-01-31\""))
+        })
     }
 
     fn to_value(&self) -> Value {

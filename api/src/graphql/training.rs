@@ -20,7 +20,14 @@ use crate::pagination::PageArgs;
 #[derive(Clone, Debug)]
 pub struct Course(pub courses::Model);
 
-connection!(CourseConnection, CourseEdge, Course, courses::Model, "A page of courses.", "A course in a page, with its cursor.");
+connection!(
+    CourseConnection,
+    CourseEdge,
+    Course,
+    courses::Model,
+    "A page of courses.",
+    "A course in a page, with its cursor."
+);
 
 /// A course of the police training curriculum.
 #[Object]
@@ -202,7 +209,14 @@ impl Accreditation {
 #[derive(Clone, Debug)]
 pub struct CourseOffering(pub course_offerings::Model);
 
-connection!(CourseOfferingConnection, CourseOfferingEdge, CourseOffering, course_offerings::Model, "A page of course offerings.", "A course offering in a page, with its cursor.");
+connection!(
+    CourseOfferingConnection,
+    CourseOfferingEdge,
+    CourseOffering,
+    course_offerings::Model,
+    "A page of course offerings.",
+    "A course offering in a page, with its cursor."
+);
 
 impl CourseOffering {
     /// Derives where the offering stands on `today`.

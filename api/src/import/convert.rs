@@ -3,7 +3,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entities::{countries, course_offerings, courses, events, initiatives, networks, organizations, publications, quality_certifications, targets, topics};
+use entities::{
+    countries, course_offerings, courses, events, initiatives, networks, organizations, publications,
+    quality_certifications, targets, topics,
+};
 use sea_orm::QueryResult;
 use sea_orm::sea_query::Value;
 use serde_json::{Value as Json, json};
@@ -101,7 +104,12 @@ pub struct At<'a> {
 impl At<'_> {
     /// Builds an error on one field of this record.
     pub fn error(&self, field: &str, message: impl Into<String>) -> ImportError {
-        ImportError { file: self.file.to_owned(), record: self.record.to_owned(), field: field.to_owned(), message: message.into() }
+        ImportError {
+            file: self.file.to_owned(),
+            record: self.record.to_owned(),
+            field: field.to_owned(),
+            message: message.into(),
+        }
     }
 
     fn text(&self, field: &str, value: &str) -> Result<String, ImportError> {
@@ -135,7 +143,13 @@ impl At<'_> {
         Ok(Json::Object(map))
     }
 
-    fn enumerated<T>(&self, field: &str, value: &str, parse: fn(&str) -> Option<T>, allowed: fn() -> String) -> Result<T, ImportError> {
+    fn enumerated<T>(
+        &self,
+        field: &str,
+        value: &str,
+        parse: fn(&str) -> Option<T>,
+        allowed: fn() -> String,
+    ) -> Result<T, ImportError> {
         parse(value).ok_or_else(|| self.error(field, format!("unknown value \"{value}\"; use one of: {}", allowed())))
     }
 
@@ -145,7 +159,10 @@ impl At<'_> {
             && value.len() > "https://".len()
             && !value.chars().any(char::is_whitespace);
         if !valid {
-            return Err(self.error(field, format!("\"{value}\" is not an http(s) URL; write the full address, such as https://www.oas.org/")));
+            return Err(self.error(
+                field,
+                format!("\"{value}\" is not an http(s) URL; write the full address, such as https://www.oas.org/"),
+            ));
         }
         Ok(value.to_owned())
     }
@@ -166,7 +183,8 @@ impl At<'_> {
     fn language(&self, field: &str, code: &str) -> Result<String, ImportError> {
         let valid = code.len() == 2 && code.chars().all(|c| c.is_ascii_lowercase());
         if !valid {
-            return Err(self.error(field, format!("\"{code}\" is not an ISO 639-1 code; use two lower-case letters such as es")));
+            return Err(self
+                .error(field, format!("\"{code}\" is not an ISO 639-1 code; use two lower-case letters such as es")));
         }
         Ok(code.to_owned())
     }
@@ -178,7 +196,9 @@ impl At<'_> {
 
     fn year(&self, field: &str, year: Option<i32>) -> Result<Option<i32>, ImportError> {
         match year {
-            Some(y) if !(1800..=2100).contains(&y) => Err(self.error(field, format!("{y} is not a plausible year; use a year from 1800 to 2100"))),
+            Some(y) if !(1800..=2100).contains(&y) => {
+                Err(self.error(field, format!("{y} is not a plausible year; use a year from 1800 to 2100")))
+            }
             other => Ok(other),
         }
     }
@@ -191,10 +211,17 @@ impl At<'_> {
     }
 
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, which must match `precision`.
-    fn partial_date(&self, field: &str, value: Option<&str>, precision: DatePrecision) -> Result<Option<NaiveDate>, ImportError> {
+    fn partial_date(
+        &self,
+        field: &str,
+        value: Option<&str>,
+        precision: DatePrecision,
+    ) -> Result<Option<NaiveDate>, ImportError> {
         let Some(value) = value else { return Ok(None) };
         if precision == DatePrecision::Unknown {
-            return Err(self.error(field, "has a date but the precision is unknown; set the precision to day, month or year"));
+            return Err(
+                self.error(field, "has a date but the precision is unknown; set the precision to day, month or year")
+            );
         }
         let (expected, text) = match precision {
             DatePrecision::Day => ("YYYY-MM-DD", value.to_owned()),
@@ -202,7 +229,9 @@ impl At<'_> {
             _ => ("YYYY", format!("{value}-01-01")),
         };
         let parsed = NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok().filter(|_| value.len() == expected.len());
-        parsed.map(Some).ok_or_else(|| self.error(field, format!("\"{value}\" is not a {precision:?}-precision date; write it as {expected}")))
+        parsed.map(Some).ok_or_else(|| {
+            self.error(field, format!("\"{value}\" is not a {precision:?}-precision date; write it as {expected}"))
+        })
     }
 
     fn date(&self, field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, ImportError> {
@@ -217,7 +246,9 @@ impl At<'_> {
         if let (Some(start), Some(end)) = (start, end)
             && end < start
         {
-            return Err(self.error(field, format!("ends on {end}, before it starts on {start}; swap or correct the dates")));
+            return Err(
+                self.error(field, format!("ends on {end}, before it starts on {start}; swap or correct the dates"))
+            );
         }
         Ok(())
     }
@@ -251,7 +282,19 @@ macro_rules! stamped {
         })+
     };
 }
-stamped!(countries, topics, organizations, networks, quality_certifications, publications, initiatives, courses, course_offerings, events, targets);
+stamped!(
+    countries,
+    topics,
+    organizations,
+    networks,
+    quality_certifications,
+    publications,
+    initiatives,
+    courses,
+    course_offerings,
+    events,
+    targets
+);
 
 /// Folds every given text, for the `search_text` column.
 fn search_text<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
@@ -271,10 +314,16 @@ fn strings(values: &[String]) -> Json {
 pub fn country(r: &CountryRecord, _keys: &Keys, now: DateTime<Utc>) -> Result<countries::Model, ImportError> {
     let at = at("countries.json", &r.id);
     if !(r.iso3.len() == 3 && r.iso3.chars().all(|c| c.is_ascii_uppercase())) {
-        return Err(at.error("iso3", format!("\"{}\" is not an ISO 3166-1 alpha-3 code; use three upper-case letters such as COL", r.iso3)));
+        return Err(at.error(
+            "iso3",
+            format!("\"{}\" is not an ISO 3166-1 alpha-3 code; use three upper-case letters such as COL", r.iso3),
+        ));
     }
     if !(r.iso2.len() == 2 && r.iso2.chars().all(|c| c.is_ascii_uppercase())) {
-        return Err(at.error("iso2", format!("\"{}\" is not an ISO 3166-1 alpha-2 code; use two upper-case letters such as CO", r.iso2)));
+        return Err(at.error(
+            "iso2",
+            format!("\"{}\" is not an ISO 3166-1 alpha-2 code; use two upper-case letters such as CO", r.iso2),
+        ));
     }
     let names = at.texts("names", &r.names, true)?;
     at.enumerated("region", &r.region, Region::from_db, Region::db_values)?;
@@ -308,24 +357,33 @@ pub fn country(r: &CountryRecord, _keys: &Keys, now: DateTime<Utc>) -> Result<co
 
 /// Orders topics so that every parent comes before its children; rejects cycles.
 pub fn topic_order(records: &[TopicRecord]) -> Result<Vec<&TopicRecord>, ImportError> {
-    let parents: HashMap<&str, Option<&str>> = records.iter().map(|r| (r.id.as_str(), r.parent_id.as_deref())).collect();
+    let parents: HashMap<&str, Option<&str>> =
+        records.iter().map(|r| (r.id.as_str(), r.parent_id.as_deref())).collect();
     parent_first(records, |r| r.id.as_str(), &parents, "topics.json")
 }
 
 /// Orders organizations so that every parent comes before its units; rejects cycles.
 pub fn organization_order(records: &[OrganizationRecord]) -> Result<Vec<&OrganizationRecord>, ImportError> {
-    let parents: HashMap<&str, Option<&str>> = records.iter().map(|r| (r.id.as_str(), r.parent_id.as_deref())).collect();
+    let parents: HashMap<&str, Option<&str>> =
+        records.iter().map(|r| (r.id.as_str(), r.parent_id.as_deref())).collect();
     parent_first(records, |r| r.id.as_str(), &parents, "organizations.json")
 }
 
-fn parent_first<'a, T>(records: &'a [T], id: fn(&T) -> &str, parents: &HashMap<&str, Option<&str>>, file: &str) -> Result<Vec<&'a T>, ImportError> {
+fn parent_first<'a, T>(
+    records: &'a [T],
+    id: fn(&T) -> &str,
+    parents: &HashMap<&str, Option<&str>>,
+    file: &str,
+) -> Result<Vec<&'a T>, ImportError> {
     let depth = |start: &str| -> Result<usize, ImportError> {
         let mut depth = 0;
         let mut current = start;
         while let Some(Some(parent)) = parents.get(current) {
             depth += 1;
             if depth > parents.len() {
-                return Err(at(file, start).error("parent_id", "the parent chain loops back to this record; break the cycle"));
+                return Err(
+                    at(file, start).error("parent_id", "the parent chain loops back to this record; break the cycle")
+                );
             }
             current = parent;
         }
@@ -358,11 +416,18 @@ pub fn topic(r: &TopicRecord, keys: &Keys, now: DateTime<Utc>) -> Result<topics:
 }
 
 /// Converts an organization other than a police institution.
-pub fn organization(r: &OrganizationRecord, keys: &Keys, now: DateTime<Utc>) -> Result<organizations::Model, ImportError> {
+pub fn organization(
+    r: &OrganizationRecord,
+    keys: &Keys,
+    now: DateTime<Utc>,
+) -> Result<organizations::Model, ImportError> {
     let at = at("organizations.json", &r.id);
     let kind = at.enumerated("kind", &r.kind, OrganizationKind::from_db, OrganizationKind::db_values)?;
     if kind == OrganizationKind::PoliceInstitution {
-        return Err(at.error("kind", "police institutions belong in police_institutions.json, which records their level and kind"));
+        return Err(at.error(
+            "kind",
+            "police institutions belong in police_institutions.json, which records their level and kind",
+        ));
     }
     let names = at.texts("names", &r.names, true)?;
     let acronyms = at.texts("acronyms", &r.acronyms, false)?;
@@ -399,7 +464,11 @@ pub fn organization(r: &OrganizationRecord, keys: &Keys, now: DateTime<Utc>) -> 
 }
 
 /// Converts a police institution into an organization of kind `police_institution`.
-pub fn institution(r: &InstitutionRecord, keys: &Keys, now: DateTime<Utc>) -> Result<organizations::Model, ImportError> {
+pub fn institution(
+    r: &InstitutionRecord,
+    keys: &Keys,
+    now: DateTime<Utc>,
+) -> Result<organizations::Model, ImportError> {
     let at = at("police_institutions.json", &r.id);
     at.enumerated("kind", &r.kind, PoliceKind::from_db, PoliceKind::db_values)?;
     at.enumerated("level", &r.level, JurisdictionLevel::from_db, JurisdictionLevel::db_values)?;
@@ -465,7 +534,10 @@ pub fn network(r: &NetworkRecord, keys: &Keys, now: DateTime<Utc>) -> Result<net
     let short_names = at.texts("short_names", &r.short_names, false)?;
     let mut pillars: Vec<(i64, String)> = Vec::new();
     for (i, pillar) in r.pillars.iter().enumerate() {
-        let name = pillar.get("name").and_then(Json::as_str).ok_or_else(|| at.error(&format!("pillars[{i}].name"), "is missing; give each pillar a name"))?;
+        let name = pillar
+            .get("name")
+            .and_then(Json::as_str)
+            .ok_or_else(|| at.error(&format!("pillars[{i}].name"), "is missing; give each pillar a name"))?;
         let order = pillar.get("order").and_then(Json::as_i64).unwrap_or(i64::try_from(i).unwrap_or_default());
         pillars.push((order, name.to_owned()));
     }
@@ -486,7 +558,12 @@ pub fn network(r: &NetworkRecord, keys: &Keys, now: DateTime<Utc>) -> Result<net
         acronym: at.opt_text("acronym", r.acronym.as_ref())?,
         names,
         short_names,
-        coordinating_organization_id: keys.opt(Kind::Organization, r.coordinating_org_id.as_deref(), &at, "coordinating_org_id")?,
+        coordinating_organization_id: keys.opt(
+            Kind::Organization,
+            r.coordinating_org_id.as_deref(),
+            &at,
+            "coordinating_org_id",
+        )?,
         founded_year: at.year("founded_year", r.founded_year)?,
         launched_on: at.date("official_launch_date", r.official_launch_date.as_deref())?,
         launch_date_verified: r.official_launch_date_verified,
@@ -503,7 +580,11 @@ pub fn network(r: &NetworkRecord, keys: &Keys, now: DateTime<Utc>) -> Result<net
 }
 
 /// Converts a quality certification.
-pub fn certification(r: &CertificationRecord, keys: &Keys, now: DateTime<Utc>) -> Result<quality_certifications::Model, ImportError> {
+pub fn certification(
+    r: &CertificationRecord,
+    keys: &Keys,
+    now: DateTime<Utc>,
+) -> Result<quality_certifications::Model, ImportError> {
     let at = at("quality_certifications.json", &r.id);
     at.enumerated("status", &r.status, CertificationStatus::from_db, CertificationStatus::db_values)?;
     let issued_precision = at.precision("issued_precision", &r.issued_precision)?;
@@ -572,7 +653,10 @@ pub fn publication(r: &PublicationRecord, keys: &Keys, now: DateTime<Utc>) -> Re
     let mut identifiers = serde_json::Map::new();
     for (scheme, value) in &r.identifiers {
         if !SCHEMES.contains(&scheme.as_str()) {
-            return Err(at.error("identifiers", format!("unknown identifier scheme \"{scheme}\"; use one of: {}", SCHEMES.join(", "))));
+            return Err(at.error(
+                "identifiers",
+                format!("unknown identifier scheme \"{scheme}\"; use one of: {}", SCHEMES.join(", ")),
+            ));
         }
         identifiers.insert(scheme.clone(), Json::String(at.text(&format!("identifiers.{scheme}"), value)?));
     }
@@ -610,11 +694,41 @@ pub fn publication(r: &PublicationRecord, keys: &Keys, now: DateTime<Utc>) -> Re
 pub fn publication_links(r: &PublicationRecord, keys: &Keys) -> Result<Vec<Links>, ImportError> {
     let at = at("publications.json", &r.id);
     Ok(vec![
-        Links { table: "publication_topics", left_column: "publication_id", right_column: "topic_id", role: None, right_ids: ids(keys, Kind::Topic, &r.topic_ids, &at, "topic_ids")? },
-        Links { table: "publication_countries", left_column: "publication_id", right_column: "country_id", role: None, right_ids: ids(keys, Kind::Country, &r.country_ids, &at, "country_ids")? },
-        Links { table: "publication_organizations", left_column: "publication_id", right_column: "organization_id", role: Some("co_publisher"), right_ids: ids(keys, Kind::Organization, &r.co_publisher_ids, &at, "co_publisher_ids")? },
-        Links { table: "publication_organizations", left_column: "publication_id", right_column: "organization_id", role: Some("related"), right_ids: ids(keys, Kind::Organization, &r.related_org_ids, &at, "related_org_ids")? },
-        Links { table: "publication_initiatives", left_column: "publication_id", right_column: "initiative_id", role: None, right_ids: ids(keys, Kind::Initiative, &r.related_initiative_ids, &at, "related_initiative_ids")? },
+        Links {
+            table: "publication_topics",
+            left_column: "publication_id",
+            right_column: "topic_id",
+            role: None,
+            right_ids: ids(keys, Kind::Topic, &r.topic_ids, &at, "topic_ids")?,
+        },
+        Links {
+            table: "publication_countries",
+            left_column: "publication_id",
+            right_column: "country_id",
+            role: None,
+            right_ids: ids(keys, Kind::Country, &r.country_ids, &at, "country_ids")?,
+        },
+        Links {
+            table: "publication_organizations",
+            left_column: "publication_id",
+            right_column: "organization_id",
+            role: Some("co_publisher"),
+            right_ids: ids(keys, Kind::Organization, &r.co_publisher_ids, &at, "co_publisher_ids")?,
+        },
+        Links {
+            table: "publication_organizations",
+            left_column: "publication_id",
+            right_column: "organization_id",
+            role: Some("related"),
+            right_ids: ids(keys, Kind::Organization, &r.related_org_ids, &at, "related_org_ids")?,
+        },
+        Links {
+            table: "publication_initiatives",
+            left_column: "publication_id",
+            right_column: "initiative_id",
+            role: None,
+            right_ids: ids(keys, Kind::Initiative, &r.related_initiative_ids, &at, "related_initiative_ids")?,
+        },
     ])
 }
 
@@ -631,11 +745,18 @@ pub fn initiative(r: &InitiativeRecord, keys: &Keys, now: DateTime<Utc>) -> Resu
         return Err(at.error("end_year", format!("{end} is before start_year {start}; correct one of them")));
     }
     if r.evidence.is_empty() {
-        return Err(at.error("evidence", "is empty; give at least one rating, with level not_evaluated when no evaluation is known"));
+        return Err(at.error(
+            "evidence",
+            "is empty; give at least one rating, with level not_evaluated when no evaluation is known",
+        ));
     }
     let summaries = at.texts("summaries", &r.summaries, false)?;
     let mut search = all_texts(&names);
-    search.extend([r.official_name.as_deref(), r.jurisdiction.as_deref(), r.implementing_organization_name.as_deref()].into_iter().flatten());
+    search.extend(
+        [r.official_name.as_deref(), r.jurisdiction.as_deref(), r.implementing_organization_name.as_deref()]
+            .into_iter()
+            .flatten(),
+    );
     Ok(initiatives::Model {
         id: 0,
         slug: r.id.clone(),
@@ -654,7 +775,8 @@ pub fn initiative(r: &InitiativeRecord, keys: &Keys, now: DateTime<Utc>) -> Resu
         jurisdiction: at.opt_text("jurisdiction", r.jurisdiction.as_ref())?,
         start_year,
         end_year,
-        implementing_organization_name: at.opt_text("implementing_organization_name", r.implementing_organization_name.as_ref())?,
+        implementing_organization_name: at
+            .opt_text("implementing_organization_name", r.implementing_organization_name.as_ref())?,
         target_populations: at.texts("target_populations", &r.target_populations, false)?,
         summaries,
         legal_basis: at.opt_text("legal_basis", r.legal_basis.as_ref())?,
@@ -666,19 +788,50 @@ pub fn initiative(r: &InitiativeRecord, keys: &Keys, now: DateTime<Utc>) -> Resu
 /// Lists an initiative's link rows.
 pub fn initiative_links(r: &InitiativeRecord, keys: &Keys) -> Result<Vec<Links>, ImportError> {
     let at = at("initiatives.json", &r.id);
-    let mut by_role: BTreeMap<&'static str, Vec<i32>> = BTreeMap::from([("implementing", Vec::new()), ("partner", Vec::new())]);
+    let mut by_role: BTreeMap<&'static str, Vec<i32>> =
+        BTreeMap::from([("implementing", Vec::new()), ("partner", Vec::new())]);
     for (i, link) in r.organizations.iter().enumerate() {
-        let role = at.enumerated(&format!("organizations[{i}].role"), &link.role, InitiativeRole::from_db, InitiativeRole::db_values)?;
-        let id = keys.id(Kind::Organization, &link.organization_id, &at, &format!("organizations[{i}].organization_id"))?;
+        let role = at.enumerated(
+            &format!("organizations[{i}].role"),
+            &link.role,
+            InitiativeRole::from_db,
+            InitiativeRole::db_values,
+        )?;
+        let id =
+            keys.id(Kind::Organization, &link.organization_id, &at, &format!("organizations[{i}].organization_id"))?;
         by_role.entry(role.as_db()).or_default().push(id);
     }
     let mut links = vec![
-        Links { table: "initiative_topics", left_column: "initiative_id", right_column: "topic_id", role: None, right_ids: ids(keys, Kind::Topic, &r.topic_ids, &at, "topic_ids")? },
-        Links { table: "initiative_countries", left_column: "initiative_id", right_column: "country_id", role: Some("implementing"), right_ids: ids(keys, Kind::Country, &r.country_ids, &at, "country_ids")? },
-        Links { table: "initiative_countries", left_column: "initiative_id", right_column: "country_id", role: Some("participating"), right_ids: ids(keys, Kind::Country, &r.participating_country_ids, &at, "participating_country_ids")? },
+        Links {
+            table: "initiative_topics",
+            left_column: "initiative_id",
+            right_column: "topic_id",
+            role: None,
+            right_ids: ids(keys, Kind::Topic, &r.topic_ids, &at, "topic_ids")?,
+        },
+        Links {
+            table: "initiative_countries",
+            left_column: "initiative_id",
+            right_column: "country_id",
+            role: Some("implementing"),
+            right_ids: ids(keys, Kind::Country, &r.country_ids, &at, "country_ids")?,
+        },
+        Links {
+            table: "initiative_countries",
+            left_column: "initiative_id",
+            right_column: "country_id",
+            role: Some("participating"),
+            right_ids: ids(keys, Kind::Country, &r.participating_country_ids, &at, "participating_country_ids")?,
+        },
     ];
     for (role, right_ids) in by_role {
-        links.push(Links { table: "initiative_organizations", left_column: "initiative_id", right_column: "organization_id", role: Some(role), right_ids });
+        links.push(Links {
+            table: "initiative_organizations",
+            left_column: "initiative_id",
+            right_column: "organization_id",
+            role: Some(role),
+            right_ids,
+        });
     }
     Ok(links)
 }
@@ -741,7 +894,10 @@ pub fn course(r: &CourseRecord, keys: &Keys, now: DateTime<Utc>) -> Result<cours
     at.enumerated("modality", &r.modality, Modality::from_db, Modality::db_values)?;
     let code = at.text("code", &r.code)?;
     if code.len() > 40 || !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-') {
-        return Err(at.error("code", format!("\"{code}\" is not a catalogue code; use up to 40 upper-case letters, digits and hyphens")));
+        return Err(at.error(
+            "code",
+            format!("\"{code}\" is not a catalogue code; use up to 40 upper-case letters, digits and hyphens"),
+        ));
     }
     let titles = at.texts("titles", &r.titles, true)?;
     if let Some(hours) = r.hours
@@ -784,7 +940,13 @@ pub fn course(r: &CourseRecord, keys: &Keys, now: DateTime<Utc>) -> Result<cours
 /// Lists a course's link rows.
 pub fn course_links(r: &CourseRecord, keys: &Keys) -> Result<Vec<Links>, ImportError> {
     let at = at("courses.json", &r.id);
-    Ok(vec![Links { table: "course_topics", left_column: "course_id", right_column: "topic_id", role: None, right_ids: ids(keys, Kind::Topic, &r.topic_ids, &at, "topic_ids")? }])
+    Ok(vec![Links {
+        table: "course_topics",
+        left_column: "course_id",
+        right_column: "topic_id",
+        role: None,
+        right_ids: ids(keys, Kind::Topic, &r.topic_ids, &at, "topic_ids")?,
+    }])
 }
 
 /// Converts a course's accreditations into rows of `accreditations`.
@@ -792,7 +954,12 @@ pub fn accreditations(r: &CourseRecord, keys: &Keys, course_id: i32) -> Result<V
     let at = at("courses.json", &r.id);
     let mut rows = Vec::new();
     for (i, a) in r.accreditations.iter().enumerate() {
-        at.enumerated(&format!("accreditations[{i}].role"), &a.role, AccreditationRole::from_db, AccreditationRole::db_values)?;
+        at.enumerated(
+            &format!("accreditations[{i}].role"),
+            &a.role,
+            AccreditationRole::from_db,
+            AccreditationRole::db_values,
+        )?;
         if let Some(credits) = a.credits
             && !(0.0..=1000.0).contains(&credits)
         {
@@ -800,7 +967,15 @@ pub fn accreditations(r: &CourseRecord, keys: &Keys, course_id: i32) -> Result<V
         }
         rows.push(vec![
             ("course_id", Value::Int(Some(course_id))),
-            ("university_id", Value::Int(Some(keys.id(Kind::Organization, &a.university_id, &at, &format!("accreditations[{i}].university_id"))?))),
+            (
+                "university_id",
+                Value::Int(Some(keys.id(
+                    Kind::Organization,
+                    &a.university_id,
+                    &at,
+                    &format!("accreditations[{i}].university_id"),
+                )?)),
+            ),
             ("credits", Value::Double(a.credits)),
             ("role", Value::String(Some(a.role.clone()))),
         ]);
@@ -823,7 +998,10 @@ pub fn offering(r: &OfferingRecord, keys: &Keys, now: DateTime<Utc>) -> Result<c
     if let Some(zone) = &r.time_zone
         && !(zone == "UTC" || zone.split('/').count() >= 2 && !zone.contains(char::is_whitespace))
     {
-        return Err(at.error("time_zone", format!("\"{zone}\" is not an IANA time zone; use a name such as America/Bogota or UTC")));
+        return Err(at.error(
+            "time_zone",
+            format!("\"{zone}\" is not an IANA time zone; use a name such as America/Bogota or UTC"),
+        ));
     }
     Ok(course_offerings::Model {
         id: 0,
@@ -862,8 +1040,26 @@ pub fn offering(r: &OfferingRecord, keys: &Keys, now: DateTime<Utc>) -> Result<c
 pub fn offering_links(r: &OfferingRecord, keys: &Keys) -> Result<Vec<Links>, ImportError> {
     let at = at("course_offerings.json", &r.id);
     Ok(vec![
-        Links { table: "offering_organizations", left_column: "offering_id", right_column: "organization_id", role: Some("academic_partner"), right_ids: ids(keys, Kind::Organization, &r.academic_partner_ids, &at, "academic_partner_ids")? },
-        Links { table: "offering_organizations", left_column: "offering_id", right_column: "organization_id", role: Some("participating_institution"), right_ids: ids(keys, Kind::Organization, &r.participating_institution_ids, &at, "participating_institution_ids")? },
+        Links {
+            table: "offering_organizations",
+            left_column: "offering_id",
+            right_column: "organization_id",
+            role: Some("academic_partner"),
+            right_ids: ids(keys, Kind::Organization, &r.academic_partner_ids, &at, "academic_partner_ids")?,
+        },
+        Links {
+            table: "offering_organizations",
+            left_column: "offering_id",
+            right_column: "organization_id",
+            role: Some("participating_institution"),
+            right_ids: ids(
+                keys,
+                Kind::Organization,
+                &r.participating_institution_ids,
+                &at,
+                "participating_institution_ids",
+            )?,
+        },
     ])
 }
 
@@ -906,8 +1102,20 @@ pub fn event(r: &EventRecord, keys: &Keys, now: DateTime<Utc>) -> Result<events:
 pub fn event_links(r: &EventRecord, keys: &Keys) -> Result<Vec<Links>, ImportError> {
     let at = at("events.json", &r.id);
     Ok(vec![
-        Links { table: "event_organizations", left_column: "event_id", right_column: "organization_id", role: None, right_ids: ids(keys, Kind::Organization, &r.host_ids, &at, "host_ids")? },
-        Links { table: "event_networks", left_column: "event_id", right_column: "network_id", role: None, right_ids: ids(keys, Kind::Network, &r.network_ids, &at, "network_ids")? },
+        Links {
+            table: "event_organizations",
+            left_column: "event_id",
+            right_column: "organization_id",
+            role: None,
+            right_ids: ids(keys, Kind::Organization, &r.host_ids, &at, "host_ids")?,
+        },
+        Links {
+            table: "event_networks",
+            left_column: "event_id",
+            right_column: "network_id",
+            role: None,
+            right_ids: ids(keys, Kind::Network, &r.network_ids, &at, "network_ids")?,
+        },
     ])
 }
 

@@ -13,14 +13,17 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     IntoActiveModel, Iterable, PaginatorTrait, PrimaryKeyToColumn, QueryFilter, TransactionTrait,
 };
 use serde::de::DeserializeOwned;
 
-use entities::{countries, course_offerings, courses, events, initiatives, networks, organizations, publications, quality_certifications, targets, topics};
+use entities::{
+    countries, course_offerings, courses, events, initiatives, networks, organizations, publications,
+    quality_certifications, targets, topics,
+};
 use records::*;
 
 pub use convert::Kind;
@@ -109,28 +112,34 @@ impl Dataset {
     /// Parses the seed data set compiled into the binary from `data/seed/`.
     pub fn embedded() -> Result<Dataset, ImportError> {
         Dataset::from_texts(|file| {
-            Some(match file {
-                "countries.json" => include_str!("../../../data/seed/countries.json"),
-                "topics.json" => include_str!("../../../data/seed/topics.json"),
-                "organizations.json" => include_str!("../../../data/seed/organizations.json"),
-                "police_institutions.json" => include_str!("../../../data/seed/police_institutions.json"),
-                "networks.json" => include_str!("../../../data/seed/networks.json"),
-                "quality_certifications.json" => include_str!("../../../data/seed/quality_certifications.json"),
-                "publications.json" => include_str!("../../../data/seed/publications.json"),
-                "initiatives.json" => include_str!("../../../data/seed/initiatives.json"),
-                "courses.json" => include_str!("../../../data/seed/courses.json"),
-                "course_offerings.json" => include_str!("../../../data/seed/course_offerings.json"),
-                "events.json" => include_str!("../../../data/seed/events.json"),
-                "targets.json" => include_str!("../../../data/seed/targets.json"),
-                _ => return None,
-            }.to_owned())
+            Some(
+                match file {
+                    "countries.json" => include_str!("../../../data/seed/countries.json"),
+                    "topics.json" => include_str!("../../../data/seed/topics.json"),
+                    "organizations.json" => include_str!("../../../data/seed/organizations.json"),
+                    "police_institutions.json" => include_str!("../../../data/seed/police_institutions.json"),
+                    "networks.json" => include_str!("../../../data/seed/networks.json"),
+                    "quality_certifications.json" => include_str!("../../../data/seed/quality_certifications.json"),
+                    "publications.json" => include_str!("../../../data/seed/publications.json"),
+                    "initiatives.json" => include_str!("../../../data/seed/initiatives.json"),
+                    "courses.json" => include_str!("../../../data/seed/courses.json"),
+                    "course_offerings.json" => include_str!("../../../data/seed/course_offerings.json"),
+                    "events.json" => include_str!("../../../data/seed/events.json"),
+                    "targets.json" => include_str!("../../../data/seed/targets.json"),
+                    _ => return None,
+                }
+                .to_owned(),
+            )
         })
     }
 
     /// Parses the data files found in `dir`; a missing file means no records of that kind.
     pub fn from_dir(dir: &Path) -> anyhow::Result<Dataset> {
         if !dir.is_dir() {
-            anyhow::bail!("{} is not a folder; pass the folder that holds countries.json and the other data files", dir.display());
+            anyhow::bail!(
+                "{} is not a folder; pass the folder that holds countries.json and the other data files",
+                dir.display()
+            );
         }
         let mut failure = None;
         let dataset = Dataset::from_texts(|file| {
@@ -209,12 +218,25 @@ impl Keys {
     pub fn id(&self, kind: Kind, key: &str, at: &convert::At<'_>, field: &str) -> Result<i32, ImportError> {
         match self.ids.get(&(kind, key.to_owned())) {
             Some(id) => Ok(if self.dry { 0 } else { *id }),
-            None => Err(at.error(field, format!("unknown {} id \"{key}\"; use the id of a record in {} or already imported", kind.noun(), kind.file()))),
+            None => Err(at.error(
+                field,
+                format!(
+                    "unknown {} id \"{key}\"; use the id of a record in {} or already imported",
+                    kind.noun(),
+                    kind.file()
+                ),
+            )),
         }
     }
 
     /// Looks up an optional reference.
-    pub fn opt(&self, kind: Kind, key: Option<&str>, at: &convert::At<'_>, field: &str) -> Result<Option<i32>, ImportError> {
+    pub fn opt(
+        &self,
+        kind: Kind,
+        key: Option<&str>,
+        at: &convert::At<'_>,
+        field: &str,
+    ) -> Result<Option<i32>, ImportError> {
         key.map(|key| self.id(kind, key, at, field)).transpose()
     }
 
@@ -263,39 +285,99 @@ fn validate(dataset: &Dataset, stored: &Keys) -> Result<(), ImportError> {
     let mut seen: BTreeSet<(Kind, String)> = BTreeSet::new();
     let mut declare = |kind: Kind, file: &str, id: &str| -> Result<(), ImportError> {
         if !seen.insert((kind, id.to_owned())) {
-            return Err(ImportError { file: file.to_owned(), record: id.to_owned(), field: "id".to_owned(), message: format!("the id \"{id}\" appears twice; give each record its own id") });
+            return Err(ImportError {
+                file: file.to_owned(),
+                record: id.to_owned(),
+                field: "id".to_owned(),
+                message: format!("the id \"{id}\" appears twice; give each record its own id"),
+            });
         }
         dry.insert(kind, id, 0);
         Ok(())
     };
-    for r in &dataset.countries { declare(Kind::Country, "countries.json", &r.id)?; }
-    for r in &dataset.topics { declare(Kind::Topic, "topics.json", &r.id)?; }
-    for r in &dataset.organizations { declare(Kind::Organization, "organizations.json", &r.id)?; }
-    for r in &dataset.institutions { declare(Kind::Organization, "police_institutions.json", &r.id)?; }
-    for r in &dataset.networks { declare(Kind::Network, "networks.json", &r.id)?; }
-    for r in &dataset.certifications { declare(Kind::Certification, "quality_certifications.json", &r.id)?; }
-    for r in &dataset.publications { declare(Kind::Publication, "publications.json", &r.id)?; }
-    for r in &dataset.initiatives { declare(Kind::Initiative, "initiatives.json", &r.id)?; }
-    for r in &dataset.courses { declare(Kind::Course, "courses.json", &r.id)?; }
-    for r in &dataset.offerings { declare(Kind::Offering, "course_offerings.json", &r.id)?; }
-    for r in &dataset.events { declare(Kind::Event, "events.json", &r.id)?; }
-    for r in &dataset.targets { declare(Kind::Target, "targets.json", &r.id)?; }
+    for r in &dataset.countries {
+        declare(Kind::Country, "countries.json", &r.id)?;
+    }
+    for r in &dataset.topics {
+        declare(Kind::Topic, "topics.json", &r.id)?;
+    }
+    for r in &dataset.organizations {
+        declare(Kind::Organization, "organizations.json", &r.id)?;
+    }
+    for r in &dataset.institutions {
+        declare(Kind::Organization, "police_institutions.json", &r.id)?;
+    }
+    for r in &dataset.networks {
+        declare(Kind::Network, "networks.json", &r.id)?;
+    }
+    for r in &dataset.certifications {
+        declare(Kind::Certification, "quality_certifications.json", &r.id)?;
+    }
+    for r in &dataset.publications {
+        declare(Kind::Publication, "publications.json", &r.id)?;
+    }
+    for r in &dataset.initiatives {
+        declare(Kind::Initiative, "initiatives.json", &r.id)?;
+    }
+    for r in &dataset.courses {
+        declare(Kind::Course, "courses.json", &r.id)?;
+    }
+    for r in &dataset.offerings {
+        declare(Kind::Offering, "course_offerings.json", &r.id)?;
+    }
+    for r in &dataset.events {
+        declare(Kind::Event, "events.json", &r.id)?;
+    }
+    for r in &dataset.targets {
+        declare(Kind::Target, "targets.json", &r.id)?;
+    }
 
     let now = Utc::now();
-    for r in &dataset.countries { convert::country(r, &dry, now)?; }
+    for r in &dataset.countries {
+        convert::country(r, &dry, now)?;
+    }
     convert::topic_order(&dataset.topics)?;
-    for r in &dataset.topics { convert::topic(r, &dry, now)?; }
+    for r in &dataset.topics {
+        convert::topic(r, &dry, now)?;
+    }
     convert::organization_order(&dataset.organizations)?;
-    for r in &dataset.organizations { convert::organization(r, &dry, now)?; }
-    for r in &dataset.institutions { convert::institution(r, &dry, now)?; }
-    for r in &dataset.networks { convert::network(r, &dry, now)?; }
-    for r in &dataset.certifications { convert::certification(r, &dry, now)?; }
-    for r in &dataset.publications { convert::publication(r, &dry, now)?; convert::publication_links(r, &dry)?; }
-    for r in &dataset.initiatives { convert::initiative(r, &dry, now)?; convert::initiative_links(r, &dry)?; convert::evidence(r, 0)?; }
-    for r in &dataset.courses { convert::course(r, &dry, now)?; convert::course_links(r, &dry)?; convert::accreditations(r, &dry, 0)?; }
-    for r in &dataset.offerings { convert::offering(r, &dry, now)?; convert::offering_links(r, &dry)?; }
-    for r in &dataset.events { convert::event(r, &dry, now)?; convert::event_links(r, &dry)?; }
-    for r in &dataset.targets { convert::target(r, &dry, now)?; }
+    for r in &dataset.organizations {
+        convert::organization(r, &dry, now)?;
+    }
+    for r in &dataset.institutions {
+        convert::institution(r, &dry, now)?;
+    }
+    for r in &dataset.networks {
+        convert::network(r, &dry, now)?;
+    }
+    for r in &dataset.certifications {
+        convert::certification(r, &dry, now)?;
+    }
+    for r in &dataset.publications {
+        convert::publication(r, &dry, now)?;
+        convert::publication_links(r, &dry)?;
+    }
+    for r in &dataset.initiatives {
+        convert::initiative(r, &dry, now)?;
+        convert::initiative_links(r, &dry)?;
+        convert::evidence(r, 0)?;
+    }
+    for r in &dataset.courses {
+        convert::course(r, &dry, now)?;
+        convert::course_links(r, &dry)?;
+        convert::accreditations(r, &dry, 0)?;
+    }
+    for r in &dataset.offerings {
+        convert::offering(r, &dry, now)?;
+        convert::offering_links(r, &dry)?;
+    }
+    for r in &dataset.events {
+        convert::event(r, &dry, now)?;
+        convert::event_links(r, &dry)?;
+    }
+    for r in &dataset.targets {
+        convert::target(r, &dry, now)?;
+    }
     Ok(())
 }
 
@@ -317,31 +399,87 @@ enum Change {
 impl Writer<'_> {
     async fn write_all(&mut self, d: &Dataset) -> anyhow::Result<()> {
         for r in &d.countries {
-            let change = upsert::<countries::Entity, _>(self.txn, &mut self.keys, Kind::Country, &r.id, countries::Column::Slug, |keys, now| convert::country(r, keys, now)).await?;
+            let change = upsert::<countries::Entity, _>(
+                self.txn,
+                &mut self.keys,
+                Kind::Country,
+                &r.id,
+                countries::Column::Slug,
+                |keys, now| convert::country(r, keys, now),
+            )
+            .await?;
             self.count(change, false);
         }
         for r in convert::topic_order(&d.topics)? {
-            let change = upsert::<topics::Entity, _>(self.txn, &mut self.keys, Kind::Topic, &r.id, topics::Column::Slug, |keys, now| convert::topic(r, keys, now)).await?;
+            let change = upsert::<topics::Entity, _>(
+                self.txn,
+                &mut self.keys,
+                Kind::Topic,
+                &r.id,
+                topics::Column::Slug,
+                |keys, now| convert::topic(r, keys, now),
+            )
+            .await?;
             self.count(change, false);
         }
         for r in convert::organization_order(&d.organizations)? {
-            let change = upsert::<organizations::Entity, _>(self.txn, &mut self.keys, Kind::Organization, &r.id, organizations::Column::Slug, |keys, now| convert::organization(r, keys, now)).await?;
+            let change = upsert::<organizations::Entity, _>(
+                self.txn,
+                &mut self.keys,
+                Kind::Organization,
+                &r.id,
+                organizations::Column::Slug,
+                |keys, now| convert::organization(r, keys, now),
+            )
+            .await?;
             self.count(change, false);
         }
         for r in &d.institutions {
-            let change = upsert::<organizations::Entity, _>(self.txn, &mut self.keys, Kind::Organization, &r.id, organizations::Column::Slug, |keys, now| convert::institution(r, keys, now)).await?;
+            let change = upsert::<organizations::Entity, _>(
+                self.txn,
+                &mut self.keys,
+                Kind::Organization,
+                &r.id,
+                organizations::Column::Slug,
+                |keys, now| convert::institution(r, keys, now),
+            )
+            .await?;
             self.count(change, false);
         }
         for r in &d.networks {
-            let change = upsert::<networks::Entity, _>(self.txn, &mut self.keys, Kind::Network, &r.id, networks::Column::Slug, |keys, now| convert::network(r, keys, now)).await?;
+            let change = upsert::<networks::Entity, _>(
+                self.txn,
+                &mut self.keys,
+                Kind::Network,
+                &r.id,
+                networks::Column::Slug,
+                |keys, now| convert::network(r, keys, now),
+            )
+            .await?;
             self.count(change, false);
         }
         for r in &d.certifications {
-            let change = upsert::<quality_certifications::Entity, _>(self.txn, &mut self.keys, Kind::Certification, &r.id, quality_certifications::Column::Slug, |keys, now| convert::certification(r, keys, now)).await?;
+            let change = upsert::<quality_certifications::Entity, _>(
+                self.txn,
+                &mut self.keys,
+                Kind::Certification,
+                &r.id,
+                quality_certifications::Column::Slug,
+                |keys, now| convert::certification(r, keys, now),
+            )
+            .await?;
             self.count(change, false);
         }
         for r in &d.initiatives {
-            let change = upsert::<initiatives::Entity, _>(self.txn, &mut self.keys, Kind::Initiative, &r.id, initiatives::Column::Slug, |keys, now| convert::initiative(r, keys, now)).await?;
+            let change = upsert::<initiatives::Entity, _>(
+                self.txn,
+                &mut self.keys,
+                Kind::Initiative,
+                &r.id,
+                initiatives::Column::Slug,
+                |keys, now| convert::initiative(r, keys, now),
+            )
+            .await?;
             let id = self.key(Kind::Initiative, &r.id);
             let mut links = false;
             for link in convert::initiative_links(r, &self.keys)? {
@@ -351,7 +489,15 @@ impl Writer<'_> {
             self.count(change, links);
         }
         for r in &d.publications {
-            let change = upsert::<publications::Entity, _>(self.txn, &mut self.keys, Kind::Publication, &r.id, publications::Column::Slug, |keys, now| convert::publication(r, keys, now)).await?;
+            let change = upsert::<publications::Entity, _>(
+                self.txn,
+                &mut self.keys,
+                Kind::Publication,
+                &r.id,
+                publications::Column::Slug,
+                |keys, now| convert::publication(r, keys, now),
+            )
+            .await?;
             let id = self.key(Kind::Publication, &r.id);
             let mut links = false;
             for link in convert::publication_links(r, &self.keys)? {
@@ -360,17 +506,35 @@ impl Writer<'_> {
             self.count(change, links);
         }
         for r in &d.courses {
-            let change = upsert::<courses::Entity, _>(self.txn, &mut self.keys, Kind::Course, &r.id, courses::Column::Slug, |keys, now| convert::course(r, keys, now)).await?;
+            let change = upsert::<courses::Entity, _>(
+                self.txn,
+                &mut self.keys,
+                Kind::Course,
+                &r.id,
+                courses::Column::Slug,
+                |keys, now| convert::course(r, keys, now),
+            )
+            .await?;
             let id = self.key(Kind::Course, &r.id);
             let mut links = false;
             for link in convert::course_links(r, &self.keys)? {
                 links |= self.sync_links(&link, id).await?;
             }
-            links |= self.sync_children("accreditations", "course_id", id, convert::accreditations(r, &self.keys, id)?).await?;
+            links |= self
+                .sync_children("accreditations", "course_id", id, convert::accreditations(r, &self.keys, id)?)
+                .await?;
             self.count(change, links);
         }
         for r in &d.offerings {
-            let change = upsert::<course_offerings::Entity, _>(self.txn, &mut self.keys, Kind::Offering, &r.id, course_offerings::Column::Slug, |keys, now| convert::offering(r, keys, now)).await?;
+            let change = upsert::<course_offerings::Entity, _>(
+                self.txn,
+                &mut self.keys,
+                Kind::Offering,
+                &r.id,
+                course_offerings::Column::Slug,
+                |keys, now| convert::offering(r, keys, now),
+            )
+            .await?;
             let id = self.key(Kind::Offering, &r.id);
             let mut links = false;
             for link in convert::offering_links(r, &self.keys)? {
@@ -379,7 +543,15 @@ impl Writer<'_> {
             self.count(change, links);
         }
         for r in &d.events {
-            let change = upsert::<events::Entity, _>(self.txn, &mut self.keys, Kind::Event, &r.id, events::Column::Slug, |keys, now| convert::event(r, keys, now)).await?;
+            let change = upsert::<events::Entity, _>(
+                self.txn,
+                &mut self.keys,
+                Kind::Event,
+                &r.id,
+                events::Column::Slug,
+                |keys, now| convert::event(r, keys, now),
+            )
+            .await?;
             let id = self.key(Kind::Event, &r.id);
             let mut links = false;
             for link in convert::event_links(r, &self.keys)? {
@@ -388,7 +560,15 @@ impl Writer<'_> {
             self.count(change, links);
         }
         for r in &d.targets {
-            let change = upsert::<targets::Entity, _>(self.txn, &mut self.keys, Kind::Target, &r.id, targets::Column::Slug, |keys, now| convert::target(r, keys, now)).await?;
+            let change = upsert::<targets::Entity, _>(
+                self.txn,
+                &mut self.keys,
+                Kind::Target,
+                &r.id,
+                targets::Column::Slug,
+                |keys, now| convert::target(r, keys, now),
+            )
+            .await?;
             self.count(change, false);
         }
         Ok(())
@@ -454,25 +634,32 @@ impl Writer<'_> {
     }
 
     /// Replaces a record's child rows (evidence, accreditations) when they differ.
-    async fn sync_children(&self, table: &'static str, parent_column: &'static str, parent_id: i32, rows: Vec<convert::ChildRow>) -> anyhow::Result<bool> {
-        let columns: Vec<&'static str> = rows.first().map(|row| row.iter().map(|(c, _)| *c).collect()).unwrap_or_default();
+    async fn sync_children(
+        &self,
+        table: &'static str,
+        parent_column: &'static str,
+        parent_id: i32,
+        wanted: Vec<convert::ChildRow>,
+    ) -> anyhow::Result<bool> {
         let mut select = Query::select();
-        select.from(table).and_where(Expr::col(parent_column).eq(parent_id)).order_by("id", sea_orm::sea_query::Order::Asc);
-        select.column("id");
-        let stored = self.txn.query_all(&select).await?;
-        let stored_values = if columns.is_empty() {
-            Vec::new()
-        } else {
-            let mut select_values = Query::select();
-            select_values.columns(columns.clone()).from(table).and_where(Expr::col(parent_column).eq(parent_id)).order_by("id", sea_orm::sea_query::Order::Asc);
-            let found = self.txn.query_all(&select_values).await?;
-            found.iter().map(|row| convert::read_child(row, &rows[0])).collect::<Result<Vec<_>, _>>()?
+        select.column("id").from(table).and_where(Expr::col(parent_column).eq(parent_id)).order_by("id", Order::Asc);
+        if let Some(template) = wanted.first() {
+            select.columns(template.iter().map(|(column, _)| *column));
+        }
+        let found = self.txn.query_all(&select).await?;
+        let unchanged = match wanted.first() {
+            None => found.is_empty(),
+            Some(template) => {
+                let stored = found.iter().map(|row| convert::read_child(row, template)).collect::<Result<Vec<_>, _>>()?;
+                stored == wanted
+            }
         };
-        let wanted: Vec<convert::ChildRow> = rows;
-        if stored.len() == wanted.len() && stored_values == wanted {
+        if unchanged {
             return Ok(false);
         }
-        self.txn.execute(&Query::delete().from_table(table).and_where(Expr::col(parent_column).eq(parent_id)).take()).await?;
+        self.txn
+            .execute(&Query::delete().from_table(table).and_where(Expr::col(parent_column).eq(parent_id)).take())
+            .await?;
         for row in &wanted {
             let mut insert = Query::insert();
             insert.into_table(table).columns(row.iter().map(|(c, _)| *c));
@@ -484,7 +671,14 @@ impl Writer<'_> {
 }
 
 /// Inserts the record, or updates the stored row when any value differs.
-async fn upsert<E, F>(txn: &DatabaseTransaction, keys: &mut Keys, kind: Kind, key: &str, slug: E::Column, convert: F) -> anyhow::Result<Change>
+async fn upsert<E, F>(
+    txn: &DatabaseTransaction,
+    keys: &mut Keys,
+    kind: Kind,
+    key: &str,
+    slug: E::Column,
+    convert: F,
+) -> anyhow::Result<Change>
 where
     E: EntityTrait,
     E::Model: IntoActiveModel<E::ActiveModel> + PartialEq + convert::Stamped,

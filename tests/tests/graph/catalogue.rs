@@ -17,7 +17,10 @@ async fn root_fields_return_the_seed_content(app: &TestApp) {
         ("countries", super::seed::records("countries.json").len()),
         ("topics", super::seed::records("topics.json").len()),
         ("networks", super::seed::records("networks.json").len()),
-        ("organizations", super::seed::records("organizations.json").len() + super::seed::records("police_institutions.json").len()),
+        (
+            "organizations",
+            super::seed::records("organizations.json").len() + super::seed::records("police_institutions.json").len(),
+        ),
         ("policeInstitutions", super::seed::records("police_institutions.json").len()),
         ("qualityCertifications", super::seed::records("quality_certifications.json").len()),
         ("publications", super::seed::records("publications.json").len()),
@@ -93,18 +96,35 @@ async fn country_page_shows_its_institutions_and_initiatives(app: &TestApp) {
         )
         .await;
     let institutions = super::seed::ids_where("police_institutions.json", |r| r["country_id"] == "country-bra");
-    let mut got: Vec<String> = data["country"]["policeInstitutions"]["nodes"].as_array().unwrap().iter().map(|n| n["slug"].as_str().unwrap().to_owned()).collect();
+    let mut got: Vec<String> = data["country"]["policeInstitutions"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["slug"].as_str().unwrap().to_owned())
+        .collect();
     got.sort();
     assert_eq!(got, institutions);
     let initiatives = super::seed::ids_where("initiatives.json", |r| {
-        super::seed::contains(r, "country_ids", "country-bra") || super::seed::contains(r, "participating_country_ids", "country-bra")
+        super::seed::contains(r, "country_ids", "country-bra")
+            || super::seed::contains(r, "participating_country_ids", "country-bra")
     });
-    let mut got: Vec<String> = data["country"]["initiatives"]["nodes"].as_array().unwrap().iter().map(|n| n["slug"].as_str().unwrap().to_owned()).collect();
+    let mut got: Vec<String> = data["country"]["initiatives"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["slug"].as_str().unwrap().to_owned())
+        .collect();
     got.sort();
     assert_eq!(got, initiatives);
     assert_eq!(data["country"]["initiatives"]["totalCount"], json!(initiatives.len()));
-    let publications = super::seed::ids_where("publications.json", |r| super::seed::contains(r, "country_ids", "country-bra"));
-    let mut got: Vec<String> = data["country"]["publications"]["nodes"].as_array().unwrap().iter().map(|n| n["slug"].as_str().unwrap().to_owned()).collect();
+    let publications =
+        super::seed::ids_where("publications.json", |r| super::seed::contains(r, "country_ids", "country-bra"));
+    let mut got: Vec<String> = data["country"]["publications"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["slug"].as_str().unwrap().to_owned())
+        .collect();
     got.sort();
     assert_eq!(got, publications);
 }
@@ -118,14 +138,19 @@ async fn certification_map_lists_institutions_with_certifications(app: &TestApp)
             json!({}),
         )
         .await;
-    let expected = super::seed::ids_where("quality_certifications.json", |r| r["standard"].as_str().is_some_and(|s| s.contains("ISO 9001")))
-        .len();
+    let expected = super::seed::ids_where("quality_certifications.json", |r| {
+        r["standard"].as_str().is_some_and(|s| s.contains("ISO 9001"))
+    })
+    .len();
     let nodes = data["policeInstitutions"]["nodes"].as_array().unwrap();
     assert_eq!(nodes.len(), expected);
     for node in nodes {
         let certifications = node["certifications"].as_array().unwrap();
         assert!(certifications.iter().any(|c| c["standard"] == "ISO 9001:2015"), "{node}");
-        assert!(certifications.iter().all(|c| c["validity"] == "NOT_VALID"), "in-progress certifications are not valid: {node}");
+        assert!(
+            certifications.iter().all(|c| c["validity"] == "NOT_VALID"),
+            "in-progress certifications are not valid: {node}"
+        );
     }
 }
 on_both!(certification_map, certification_map_lists_institutions_with_certifications);

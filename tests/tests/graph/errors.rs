@@ -28,7 +28,9 @@ on_both!(coded_errors, bad_arguments_get_coded_errors);
 async fn cursor_of_another_ordering_is_rejected(app: &TestApp) {
     let data = app.data("{ publications(orderBy: NEWEST, first: 1) { pageInfo { endCursor } } }", json!({})).await;
     let cursor = data["publications"]["pageInfo"]["endCursor"].clone();
-    let error = app.error("query($c: String) { publications(orderBy: TITLE, after: $c) { totalCount } }", json!({ "c": cursor })).await;
+    let error = app
+        .error("query($c: String) { publications(orderBy: TITLE, after: $c) { totalCount } }", json!({ "c": cursor }))
+        .await;
     assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
     assert!(error["message"].as_str().unwrap().contains("NEWEST"));
 }
@@ -39,13 +41,21 @@ async fn executor_errors_get_codes_too(app: &TestApp) {
         ("{ countries { nope } }", "GRAPHQL_VALIDATION_FAILED"),
         ("{ countries(first: \"ten\") { totalCount } }", "GRAPHQL_VALIDATION_FAILED"),
         ("{ countries( }", "GRAPHQL_VALIDATION_FAILED"),
-        (r#"{ qualityCertification(slug: "cert-pep-bcs-mex-calea") { validity(date: "31/01/2025") } }"#, "BAD_USER_INPUT"),
+        (
+            r#"{ qualityCertification(slug: "cert-pep-bcs-mex-calea") { validity(date: "31/01/2025") } }"#,
+            "BAD_USER_INPUT",
+        ),
     ];
     for (query, code) in cases {
         let error = app.error(query, json!({})).await;
         assert_eq!(error["extensions"]["code"], code, "{query}: {error}");
     }
-    let error = app.error("query($d: Date!) { qualityCertification(slug: \"cert-pep-bcs-mex-calea\") { validity(date: $d) } }", json!({ "d": "yesterday" })).await;
+    let error = app
+        .error(
+            "query($d: Date!) { qualityCertification(slug: \"cert-pep-bcs-mex-calea\") { validity(date: $d) } }",
+            json!({ "d": "yesterday" }),
+        )
+        .await;
     assert!(error["extensions"]["code"].is_string(), "{error}");
 }
 on_both!(executor_codes, executor_errors_get_codes_too);

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use super::seed::{contains, ids_where, records};
 
 fn slugs(list: &Value) -> Vec<String> {
-    let mut slugs: Vec<String> = list["nodes"].as_array().unwrap().iter().map(|n| n["slug"].as_str().unwrap().to_owned()).collect();
+    let mut slugs: Vec<String> =
+        list["nodes"].as_array().unwrap().iter().map(|n| n["slug"].as_str().unwrap().to_owned()).collect();
     slugs.sort();
     slugs
 }
@@ -29,13 +30,23 @@ fn topic_tree(root: &str) -> Vec<String> {
 }
 
 async fn search_ignores_case_and_accents(app: &TestApp) {
-    for (text, expected) in [("policia", "Policía Nacional de Colombia"), ("POLICÍA NACIONAL DE", "Policía Nacional de Colombia"), ("polícia federal", "Polícia Federal")] {
+    for (text, expected) in [
+        ("policia", "Policía Nacional de Colombia"),
+        ("POLICÍA NACIONAL DE", "Policía Nacional de Colombia"),
+        ("polícia federal", "Polícia Federal"),
+    ] {
         let data = app.data("query($t: String) { policeInstitutions(first: 100, filter: { search: $t }) { nodes { officialName } } }", json!({ "t": text })).await;
-        let names: Vec<&str> = data["policeInstitutions"]["nodes"].as_array().unwrap().iter().map(|n| n["officialName"].as_str().unwrap()).collect();
+        let names: Vec<&str> = data["policeInstitutions"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["officialName"].as_str().unwrap())
+            .collect();
         assert!(names.contains(&expected), "{text:?} should find {expected:?}, found {names:?}");
     }
     let data = app.data(r#"{ organizations(first: 100, filter: { search: "seguranca publica" }) { nodes { name(locale: PT) { text } } } }"#, json!({})).await;
-    let names: Vec<&str> = data["organizations"]["nodes"].as_array().unwrap().iter().filter_map(|n| n["name"]["text"].as_str()).collect();
+    let names: Vec<&str> =
+        data["organizations"]["nodes"].as_array().unwrap().iter().filter_map(|n| n["name"]["text"].as_str()).collect();
     assert!(names.iter().any(|n| n.contains("Segurança Pública")), "found {names:?}");
     let data = app.data(r#"{ initiatives(filter: { search: "fica vivo" }) { nodes { slug } } }"#, json!({})).await;
     assert_eq!(slugs(&data["initiatives"]), vec!["init-fica-vivo"]);
@@ -91,7 +102,12 @@ async fn filters_match_the_seed(app: &TestApp) {
         ("col", ids_where("events.json", |r| r["country_id"] == "country-col")),
         ("laws", ids_where("initiatives.json", |r| r["kind"] == "law")),
         ("caribbean", ids_where("countries.json", |r| r["region"] == "Caribbean")),
-        ("valid", ids_where("quality_certifications.json", |r| r["status"] == "active" && r["issued"].as_str().is_some_and(|d| d <= "2024"))),
+        (
+            "valid",
+            ids_where("quality_certifications.json", |r| {
+                r["status"] == "active" && r["issued"].as_str().is_some_and(|d| d <= "2024")
+            }),
+        ),
         ("federal", ids_where("police_institutions.json", |r| r["level"] == "federal")),
     ];
     for (alias, expected) in checks {

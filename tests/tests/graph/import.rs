@@ -20,7 +20,11 @@ async fn bad_record_fails_the_whole_import(app: &TestApp) {
     let dir = tempfile::tempdir().unwrap();
     // A valid new topic, written before courses in import order, must not survive the
     // failure of a later file.
-    std::fs::write(dir.path().join("topics.json"), json!([{ "id": "topic-new", "labels": { "en": "New" }, "parent_id": null }]).to_string()).unwrap();
+    std::fs::write(
+        dir.path().join("topics.json"),
+        json!([{ "id": "topic-new", "labels": { "en": "New" }, "parent_id": null }]).to_string(),
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("courses.json"),
         json!([{ "id": "course-bad", "code": "BAD-1", "titles": { "en": "Bad" }, "network_id": "network-redppol", "modality": "online", "sources": [] }]).to_string(),
@@ -48,7 +52,13 @@ async fn unknown_reference_is_named(app: &TestApp) {
     .unwrap();
     let dataset = Dataset::from_dir(dir.path()).unwrap();
     let error = import(&app.db, &dataset).await.unwrap_err().to_string();
-    assert!(error.contains("publications.json") && error.contains("pub-new") && error.contains("topic_ids[0]") && error.contains("topic-missing"), "{error}");
+    assert!(
+        error.contains("publications.json")
+            && error.contains("pub-new")
+            && error.contains("topic_ids[0]")
+            && error.contains("topic-missing"),
+        "{error}"
+    );
 }
 on_both!(unknown_reference, unknown_reference_is_named);
 

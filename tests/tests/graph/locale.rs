@@ -6,7 +6,12 @@ use serde_json::json;
 async fn accept_language_chooses_the_locale_everywhere(app: &TestApp) {
     let query = r#"{ requestLocale country(code: "USA") { name { text locale isFallback } }
         course(code: "REDPPOL-OS") { offerings(first: 1) { nodes { country { name { text } } } } } }"#;
-    for (header, locale, usa) in [("es-CO,es;q=0.9", "ES", "Estados Unidos"), ("fr", "FR", "États-Unis"), ("pt-BR", "PT", "Estados Unidos"), ("de", "EN", "United States")] {
+    for (header, locale, usa) in [
+        ("es-CO,es;q=0.9", "ES", "Estados Unidos"),
+        ("fr", "FR", "États-Unis"),
+        ("pt-BR", "PT", "Estados Unidos"),
+        ("de", "EN", "United States"),
+    ] {
         let response = app.post_with_language(query, json!({}), Some(header)).await;
         let data = &response["data"];
         assert_eq!(data["requestLocale"], locale, "{header}");
@@ -17,14 +22,27 @@ async fn accept_language_chooses_the_locale_everywhere(app: &TestApp) {
     let response = app.post_with_language(r#"{ country(code: "DOM") { name { text } } }"#, json!({}), Some("fr")).await;
     assert_eq!(response["data"]["country"]["name"]["text"], "République dominicaine");
 
-    let raw = app.client().post(app.url()).header("Accept-Language", "es").json(&json!({ "query": "{ requestLocale }" })).send().await.unwrap();
+    let raw = app
+        .client()
+        .post(app.url())
+        .header("Accept-Language", "es")
+        .json(&json!({ "query": "{ requestLocale }" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(raw.headers().get("content-language").and_then(|v| v.to_str().ok()), Some("es"));
 }
 on_both!(accept_language, accept_language_chooses_the_locale_everywhere);
 
 async fn node_uses_the_request_locale(app: &TestApp) {
     let id = app.data(r#"{ country(code: "USA") { id } }"#, json!({})).await["country"]["id"].clone();
-    let response = app.post_with_language("query($id: ID!) { node(id: $id) { ... on Country { name { text } } } }", json!({ "id": id }), Some("es")).await;
+    let response = app
+        .post_with_language(
+            "query($id: ID!) { node(id: $id) { ... on Country { name { text } } } }",
+            json!({ "id": id }),
+            Some("es"),
+        )
+        .await;
     assert_eq!(response["data"]["node"]["name"]["text"], "Estados Unidos");
 }
 on_both!(node_locale, node_uses_the_request_locale);
@@ -45,14 +63,27 @@ async fn missing_translations_fall_back_unless_switched_off(app: &TestApp) {
     assert_eq!(course["explicit"]["locale"], "EN");
     assert_eq!(course["all"]["translations"], json!([{ "locale": "EN" }]));
 
-    let response = app.post_with_language(r#"{ course(code: "REDPPOL-OS") { title(locale: PT) { text locale } } }"#, json!({}), Some("es")).await;
-    assert_eq!(response["data"]["course"]["title"], json!({ "text": "Curso Presencial de Capacitação Policial da REDPPOL", "locale": "PT" }));
+    let response = app
+        .post_with_language(
+            r#"{ course(code: "REDPPOL-OS") { title(locale: PT) { text locale } } }"#,
+            json!({}),
+            Some("es"),
+        )
+        .await;
+    assert_eq!(
+        response["data"]["course"]["title"],
+        json!({ "text": "Curso Presencial de Capacitação Policial da REDPPOL", "locale": "PT" })
+    );
 }
 on_both!(fallback, missing_translations_fall_back_unless_switched_off);
 
 async fn official_names_keep_their_spelling(app: &TestApp) {
     let response = app
-        .post_with_language(r#"{ policeInstitution(slug: "inst-pnh-hti") { officialName name { text } } }"#, json!({}), Some("en"))
+        .post_with_language(
+            r#"{ policeInstitution(slug: "inst-pnh-hti") { officialName name { text } } }"#,
+            json!({}),
+            Some("en"),
+        )
         .await;
     assert_eq!(response["data"]["policeInstitution"]["officialName"], "Police Nationale d'Haïti");
 }

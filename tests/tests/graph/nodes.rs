@@ -4,13 +4,29 @@ use integration_tests::{TestApp, on_both};
 use serde_json::{Value, json};
 
 const LISTS: [&str; 12] = [
-    "countries", "topics", "networks", "organizations", "policeInstitutions", "qualityCertifications",
-    "publications", "initiatives", "courses", "courseOfferings", "events", "targets",
+    "countries",
+    "topics",
+    "networks",
+    "organizations",
+    "policeInstitutions",
+    "qualityCertifications",
+    "publications",
+    "initiatives",
+    "courses",
+    "courseOfferings",
+    "events",
+    "targets",
 ];
 
 async fn every_type_round_trips_through_node(app: &TestApp) {
-    let selection: String = LISTS.iter().map(|list| format!("{list}(first: 100) {{ nodes {{ __typename id }} }} ")).collect();
-    let mut data = app.data(&format!("{{ {selection} course(code: \"REDPPOL-OS\") {{ accreditations {{ __typename id }} }} }}"), json!({})).await;
+    let selection: String =
+        LISTS.iter().map(|list| format!("{list}(first: 100) {{ nodes {{ __typename id }} }} ")).collect();
+    let mut data = app
+        .data(
+            &format!("{{ {selection} course(code: \"REDPPOL-OS\") {{ accreditations {{ __typename id }} }} }}"),
+            json!({}),
+        )
+        .await;
     let mut all: Vec<Value> = Vec::new();
     for list in LISTS {
         let nodes = data[list]["nodes"].as_array().cloned().unwrap_or_default();
@@ -38,7 +54,10 @@ async fn node_of_wrong_kind_is_null(app: &TestApp) {
     let as_institution = api::ids::encode_global_id("PoliceInstitution", row);
     let missing = api::ids::encode_global_id("Country", 999_999);
     let data = app
-        .data("query($a: ID!, $b: ID!) { a: node(id: $a) { id } b: node(id: $b) { id } }", json!({ "a": as_institution, "b": missing }))
+        .data(
+            "query($a: ID!, $b: ID!) { a: node(id: $a) { id } b: node(id: $b) { id } }",
+            json!({ "a": as_institution, "b": missing }),
+        )
         .await;
     assert_eq!(data["a"], Value::Null, "an organization that is not a police institution");
     assert_eq!(data["b"], Value::Null, "a row that does not exist");

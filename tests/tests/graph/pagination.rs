@@ -9,13 +9,18 @@ async fn walk(app: &TestApp, list: &str, order: &str, size: i32, backward: bool)
     let mut cursor: Option<String> = None;
     for _ in 0..200 {
         let query = if backward {
-            format!("query($c: String) {{ {list}(orderBy: {order}, last: {size}, before: $c) {{ edges {{ cursor node {{ slug }} }} pageInfo {{ hasPreviousPage startCursor }} }} }}")
+            format!(
+                "query($c: String) {{ {list}(orderBy: {order}, last: {size}, before: $c) {{ edges {{ cursor node {{ slug }} }} pageInfo {{ hasPreviousPage startCursor }} }} }}"
+            )
         } else {
-            format!("query($c: String) {{ {list}(orderBy: {order}, first: {size}, after: $c) {{ edges {{ cursor node {{ slug }} }} pageInfo {{ hasNextPage endCursor }} }} }}")
+            format!(
+                "query($c: String) {{ {list}(orderBy: {order}, first: {size}, after: $c) {{ edges {{ cursor node {{ slug }} }} pageInfo {{ hasNextPage endCursor }} }} }}"
+            )
         };
         let data = app.data(&query, json!({ "c": cursor })).await;
         let page = &data[list];
-        let mut page_slugs: Vec<String> = page["edges"].as_array().unwrap().iter().map(|e| e["node"]["slug"].as_str().unwrap().to_owned()).collect();
+        let mut page_slugs: Vec<String> =
+            page["edges"].as_array().unwrap().iter().map(|e| e["node"]["slug"].as_str().unwrap().to_owned()).collect();
         if backward {
             page_slugs.extend(slugs);
             slugs = page_slugs;
@@ -37,9 +42,19 @@ async fn walk(app: &TestApp, list: &str, order: &str, size: i32, backward: bool)
 async fn pages_cover_the_list_exactly(app: &TestApp) {
     // Publications by year and initiatives by start year have many ties, so the id
     // tie-breaker decides the order inside each year.
-    for (list, order) in [("publications", "NEWEST"), ("publications", "OLDEST"), ("publications", "TITLE"), ("initiatives", "NEWEST"), ("events", "EARLIEST"), ("countries", "MEMBER_SINCE")] {
-        let data = app.data(&format!("{{ {list}(orderBy: {order}, first: 100) {{ totalCount nodes {{ slug }} }} }}"), json!({})).await;
-        let full: Vec<String> = data[list]["nodes"].as_array().unwrap().iter().map(|n| n["slug"].as_str().unwrap().to_owned()).collect();
+    for (list, order) in [
+        ("publications", "NEWEST"),
+        ("publications", "OLDEST"),
+        ("publications", "TITLE"),
+        ("initiatives", "NEWEST"),
+        ("events", "EARLIEST"),
+        ("countries", "MEMBER_SINCE"),
+    ] {
+        let data = app
+            .data(&format!("{{ {list}(orderBy: {order}, first: 100) {{ totalCount nodes {{ slug }} }} }}"), json!({}))
+            .await;
+        let full: Vec<String> =
+            data[list]["nodes"].as_array().unwrap().iter().map(|n| n["slug"].as_str().unwrap().to_owned()).collect();
         assert_eq!(json!(full.len()), data[list]["totalCount"]);
         for size in [1, 3, 7] {
             assert_eq!(walk(app, list, order, size, false).await, full, "{list} {order} forwards by {size}");

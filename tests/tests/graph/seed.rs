@@ -12,7 +12,8 @@ pub fn records(file: &str) -> Vec<Value> {
 
 /// Returns the ids of records for which `keep` holds, sorted.
 pub fn ids_where(file: &str, keep: impl Fn(&Value) -> bool) -> Vec<String> {
-    let mut ids: Vec<String> = records(file).iter().filter(|r| keep(r)).map(|r| r["id"].as_str().unwrap_or_default().to_owned()).collect();
+    let mut ids: Vec<String> =
+        records(file).iter().filter(|r| keep(r)).map(|r| r["id"].as_str().unwrap_or_default().to_owned()).collect();
     ids.sort();
     ids
 }

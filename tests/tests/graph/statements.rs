@@ -7,7 +7,12 @@ use serde_json::{Value, json};
 /// Writes 50 synthetic courses with two offerings each, hosted by seed venues in several
 /// countries, and imports them through the real importer.
 async fn add_catalogue(app: &TestApp) {
-    let venues = [("org-itp-hnd", "country-hnd"), ("org-espol-ecu", "country-ecu"), ("org-mip-dom", "country-dom"), ("org-usp", "country-bra")];
+    let venues = [
+        ("org-itp-hnd", "country-hnd"),
+        ("org-espol-ecu", "country-ecu"),
+        ("org-mip-dom", "country-dom"),
+        ("org-usp", "country-bra"),
+    ];
     let mut courses = Vec::new();
     let mut offerings = Vec::new();
     for i in 0..50 {
@@ -65,7 +70,11 @@ async fn catalogue_costs_one_statement_per_level(app: &TestApp) {
 on_both!(catalogue, catalogue_costs_one_statement_per_level);
 
 async fn publications_page_costs_one_statement_per_relation(app: &TestApp) {
-    let query = |first: u32| format!("{{ publications(first: {first}) {{ nodes {{ slug title {{ text }} topics {{ slug label {{ text }} }} countries {{ code }} publisher {{ name {{ text }} }} }} }} }}");
+    let query = |first: u32| {
+        format!(
+            "{{ publications(first: {first}) {{ nodes {{ slug title {{ text }} topics {{ slug label {{ text }} }} countries {{ code }} publisher {{ name {{ text }} }} }} }} }}"
+        )
+    };
     let (data, statements) = counted(app, &query(30)).await;
     let nodes = data["publications"]["nodes"].as_array().unwrap();
     assert_eq!(nodes.len(), 30);
