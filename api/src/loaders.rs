@@ -8,7 +8,7 @@
 //! spawned tasks, and the driver starts them only once the request has nothing left to
 //! do but wait for them. async-graphql resolves long lists in several poll passes, so a
 //! time-based batch window alone (the DataLoader default of 1 ms) splits one level's keys
-//! into several statements on a busy machine; waiting for the request to go idle keeps
+//! into several statements on a busy machine. Waiting for the request to go idle keeps
 //! one statement per level.
 
 use std::any::{Any, TypeId};
@@ -126,7 +126,7 @@ impl RequestLoaders {
     pub fn new(db: DatabaseConnection) -> (Self, LoadDriver) {
         let (sender, queue) = mpsc::unbounded_channel();
         let spawn: Spawn = Arc::new(move |load| {
-            // The driver lives as long as the request; a send fails only after it ended.
+            // A send fails only once the request has finished, when no load is awaited.
             let _ = sender.send(load);
         });
         (RequestLoaders { db, spawn, loaders: Mutex::new(HashMap::new()) }, LoadDriver { queue })

@@ -1,8 +1,8 @@
 //! Content locales, `Accept-Language` negotiation and per-field translation fallback.
 //!
 //! Texts are stored as JSON maps from locale code to text (`{"en": "...", "es": "..."}`).
-//! The request's locale is negotiated once per request and stored in the GraphQL context;
-//! every text field reads it from there, so nested fields and `node` agree on the language.
+//! The request's locale is negotiated once per request and stored in the GraphQL context.
+//! Every text field reads it from there, so nested fields and `node` agree on the language.
 
 use async_graphql::{Context, Enum, SimpleObject};
 use serde_json::Value;

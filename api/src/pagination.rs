@@ -287,7 +287,7 @@ pub async fn fetch_page<M: FromQueryResult>(
 }
 
 /// Fetches one page per parent in one statement, numbering each parent's rows with a
-/// window function; `parent` is an expression over the listing that yields the parent id.
+/// window function. `parent` is an expression over the listing that yields the parent id.
 pub async fn fetch_pages_by_parent<M: FromQueryResult>(
     db: &impl ConnectionTrait,
     listing: &Listing,

@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::loaders::{CountLoader, PageLoader, Relation, loader};
 use crate::pagination::{Listing, Page, PageArgs, PagePlan, count, fetch_page};
 
-/// Where a page sits in the full list.
+/// Position of a page in the full list.
 #[derive(SimpleObject, Clone, Debug, Default)]
 pub struct PageInfo {
     /// Whether rows follow this page; request them with `first` and `after: endCursor`.
@@ -181,7 +181,7 @@ pub(crate) use connection;
 pub struct PartialDate {
     /// The date as precise as it is known: `2017-09-11`, `2017-09` or `2017`.
     pub text: String,
-    /// How precise the date is.
+    /// Precision of the date.
     pub precision: DatePrecision,
     /// First day the date can mean.
     pub earliest: Date,

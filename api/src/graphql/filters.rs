@@ -94,7 +94,7 @@ pub struct QualityCertificationFilter {
     /// Only certifications with these statuses.
     pub statuses: Option<Vec<CertificationStatus>>,
     /// Only active certifications issued on or before this date (first day of an imprecise
-    /// issue date) and not expired on it; `validity(date:)` gives the exact answer per record.
+    /// issue date) and not expired on it; `validity(date:)` gives the exact result per record.
     pub valid_on: Option<Date>,
     /// Only records an independent source confirmed (true) or not (false).
     pub verified: Option<bool>,

@@ -104,10 +104,7 @@ async fn load_node(ctx: &Context<'_>, global_id: &str) -> ApiResult<Option<Node>
         _ => {
             return Err(ApiError::bad_input(
                 "id",
-                format!(
-                    "Invalid ID \"{}\": pass an `id` value returned by this API unchanged.",
-                    shorten(global_id)
-                ),
+                format!("Invalid ID \"{}\": pass an `id` value returned by this API unchanged.", shorten(global_id)),
             ));
         }
     };

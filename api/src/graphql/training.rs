@@ -219,7 +219,7 @@ connection!(
 );
 
 impl CourseOffering {
-    /// Derives where the offering stands on `today`.
+    /// Derives the offering's availability on `today`.
     pub fn availability_on(&self, today: NaiveDate) -> Result<OfferingAvailability> {
         let today = Date(today);
         let status: OfferingStatus = stored("course_offerings.status", &self.0.status)?;

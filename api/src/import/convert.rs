@@ -95,6 +95,36 @@ impl Kind {
     }
 }
 
+/// A data-set record, identified by its string id.
+pub trait Record {
+    /// Returns the record's `id`.
+    fn id(&self) -> &str;
+}
+
+macro_rules! record {
+    ($($record:ty),+) => {
+        $(impl Record for $record {
+            fn id(&self) -> &str {
+                &self.id
+            }
+        })+
+    };
+}
+record!(
+    CountryRecord,
+    TopicRecord,
+    OrganizationRecord,
+    InstitutionRecord,
+    NetworkRecord,
+    CertificationRecord,
+    PublicationRecord,
+    InitiativeRecord,
+    CourseRecord,
+    OfferingRecord,
+    EventRecord,
+    TargetRecord
+);
+
 /// The record being converted, for error messages.
 pub struct At<'a> {
     file: &'a str,

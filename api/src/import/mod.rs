@@ -39,11 +39,11 @@ pub struct ImportError {
     pub record: String,
     /// The field at fault.
     pub field: String,
-    /// What is wrong and how to fix it.
+    /// Description of the problem and of its fix.
     pub message: String,
 }
 
-/// What an import changed.
+/// Numbers of records an import created, updated or left unchanged.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ImportReport {
     /// Records that did not exist before.
@@ -137,7 +137,7 @@ impl Dataset {
     pub fn from_dir(dir: &Path) -> anyhow::Result<Dataset> {
         if !dir.is_dir() {
             anyhow::bail!(
-                "{} is not a folder; pass the folder that holds countries.json and the other data files",
+                "{} is not a directory; pass the directory that contains countries.json and the other data files",
                 dir.display()
             );
         }
@@ -257,7 +257,7 @@ async fn stored_keys(db: &impl ConnectionTrait) -> Result<Keys, sea_orm::DbErr> 
     Ok(keys)
 }
 
-/// Imports the embedded seed data when the database holds no countries yet.
+/// Imports the embedded seed data when the database contains no countries yet.
 pub async fn import_seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<Option<ImportReport>> {
     if countries::Entity::find().count(db).await? > 0 {
         return Ok(None);
@@ -381,6 +381,27 @@ fn validate(dataset: &Dataset, stored: &Keys) -> Result<(), ImportError> {
     Ok(())
 }
 
+type RowFn<R, M> = fn(&R, &Keys, chrono::DateTime<Utc>) -> Result<M, ImportError>;
+type LinksFn<R> = fn(&R, &Keys) -> Result<Vec<convert::Links>, ImportError>;
+type ChildrenFn<R> = fn(&R, &Keys, i32) -> Result<Vec<convert::ChildRow>, ImportError>;
+
+/// How one kind of record is written: its row, its link-table rows and its child rows.
+struct Spec<R, E: EntityTrait> {
+    kind: Kind,
+    slug: E::Column,
+    row: RowFn<R, E::Model>,
+    links: LinksFn<R>,
+    /// Child table, its parent column, and the rows for one record.
+    children: Option<(&'static str, &'static str, ChildrenFn<R>)>,
+}
+
+impl<R, E: EntityTrait> Spec<R, E> {
+    /// Describes a kind with no link or child rows.
+    fn plain(kind: Kind, slug: E::Column, row: RowFn<R, E::Model>) -> Self {
+        Spec { kind, slug, row, links: |_, _| Ok(Vec::new()), children: None }
+    }
+}
+
 /// Writes converted records, counting what changed.
 struct Writer<'a> {
     txn: &'a DatabaseTransaction,
@@ -388,7 +409,7 @@ struct Writer<'a> {
     report: ImportReport,
 }
 
-/// How one record's write went.
+/// Outcome of writing one record.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Change {
     Created,
@@ -398,178 +419,93 @@ enum Change {
 
 impl Writer<'_> {
     async fn write_all(&mut self, d: &Dataset) -> anyhow::Result<()> {
-        for r in &d.countries {
-            let change = upsert::<countries::Entity, _>(
-                self.txn,
-                &mut self.keys,
-                Kind::Country,
-                &r.id,
-                countries::Column::Slug,
-                |keys, now| convert::country(r, keys, now),
-            )
+        use convert::*;
+        self.write(
+            &Spec::<_, countries::Entity>::plain(Kind::Country, countries::Column::Slug, country),
+            d.countries.iter(),
+        )
+        .await?;
+        self.write(
+            &Spec::<_, topics::Entity>::plain(Kind::Topic, topics::Column::Slug, topic),
+            topic_order(&d.topics)?,
+        )
+        .await?;
+        let organization_spec =
+            Spec::<_, organizations::Entity>::plain(Kind::Organization, organizations::Column::Slug, organization);
+        self.write(&organization_spec, organization_order(&d.organizations)?).await?;
+        let institution_spec =
+            Spec::<_, organizations::Entity>::plain(Kind::Organization, organizations::Column::Slug, institution);
+        self.write(&institution_spec, d.institutions.iter()).await?;
+        self.write(
+            &Spec::<_, networks::Entity>::plain(Kind::Network, networks::Column::Slug, network),
+            d.networks.iter(),
+        )
+        .await?;
+        let certification_spec = Spec::<_, quality_certifications::Entity>::plain(
+            Kind::Certification,
+            quality_certifications::Column::Slug,
+            certification,
+        );
+        self.write(&certification_spec, d.certifications.iter()).await?;
+        // Initiatives go before publications, which link to them.
+        let initiative_spec = Spec::<_, initiatives::Entity> {
+            links: initiative_links,
+            children: Some(("evidence_ratings", "initiative_id", |r, _, id| evidence(r, id))),
+            ..Spec::plain(Kind::Initiative, initiatives::Column::Slug, initiative)
+        };
+        self.write(&initiative_spec, d.initiatives.iter()).await?;
+        let publication_spec = Spec::<_, publications::Entity> {
+            links: publication_links,
+            ..Spec::plain(Kind::Publication, publications::Column::Slug, publication)
+        };
+        self.write(&publication_spec, d.publications.iter()).await?;
+        let course_spec = Spec::<_, courses::Entity> {
+            links: course_links,
+            children: Some(("accreditations", "course_id", accreditations)),
+            ..Spec::plain(Kind::Course, courses::Column::Slug, course)
+        };
+        self.write(&course_spec, d.courses.iter()).await?;
+        let offering_spec = Spec::<_, course_offerings::Entity> {
+            links: offering_links,
+            ..Spec::plain(Kind::Offering, course_offerings::Column::Slug, offering)
+        };
+        self.write(&offering_spec, d.offerings.iter()).await?;
+        let event_spec =
+            Spec::<_, events::Entity> { links: event_links, ..Spec::plain(Kind::Event, events::Column::Slug, event) };
+        self.write(&event_spec, d.events.iter()).await?;
+        self.write(&Spec::<_, targets::Entity>::plain(Kind::Target, targets::Column::Slug, target), d.targets.iter())
+            .await
+    }
+
+    /// Writes every record of one kind with its link rows and child rows.
+    async fn write<'r, R, E>(
+        &mut self,
+        spec: &Spec<R, E>,
+        records: impl IntoIterator<Item = &'r R>,
+    ) -> anyhow::Result<()>
+    where
+        R: convert::Record + 'r,
+        E: EntityTrait,
+        E::Model: IntoActiveModel<E::ActiveModel> + PartialEq + convert::Stamped,
+        E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    {
+        for record in records {
+            let key = record.id();
+            let change = upsert::<E, _>(self.txn, &mut self.keys, spec.kind, key, spec.slug, |keys, now| {
+                (spec.row)(record, keys, now)
+            })
             .await?;
-            self.count(change, false);
-        }
-        for r in convert::topic_order(&d.topics)? {
-            let change = upsert::<topics::Entity, _>(
-                self.txn,
-                &mut self.keys,
-                Kind::Topic,
-                &r.id,
-                topics::Column::Slug,
-                |keys, now| convert::topic(r, keys, now),
-            )
-            .await?;
-            self.count(change, false);
-        }
-        for r in convert::organization_order(&d.organizations)? {
-            let change = upsert::<organizations::Entity, _>(
-                self.txn,
-                &mut self.keys,
-                Kind::Organization,
-                &r.id,
-                organizations::Column::Slug,
-                |keys, now| convert::organization(r, keys, now),
-            )
-            .await?;
-            self.count(change, false);
-        }
-        for r in &d.institutions {
-            let change = upsert::<organizations::Entity, _>(
-                self.txn,
-                &mut self.keys,
-                Kind::Organization,
-                &r.id,
-                organizations::Column::Slug,
-                |keys, now| convert::institution(r, keys, now),
-            )
-            .await?;
-            self.count(change, false);
-        }
-        for r in &d.networks {
-            let change = upsert::<networks::Entity, _>(
-                self.txn,
-                &mut self.keys,
-                Kind::Network,
-                &r.id,
-                networks::Column::Slug,
-                |keys, now| convert::network(r, keys, now),
-            )
-            .await?;
-            self.count(change, false);
-        }
-        for r in &d.certifications {
-            let change = upsert::<quality_certifications::Entity, _>(
-                self.txn,
-                &mut self.keys,
-                Kind::Certification,
-                &r.id,
-                quality_certifications::Column::Slug,
-                |keys, now| convert::certification(r, keys, now),
-            )
-            .await?;
-            self.count(change, false);
-        }
-        for r in &d.initiatives {
-            let change = upsert::<initiatives::Entity, _>(
-                self.txn,
-                &mut self.keys,
-                Kind::Initiative,
-                &r.id,
-                initiatives::Column::Slug,
-                |keys, now| convert::initiative(r, keys, now),
-            )
-            .await?;
-            let id = self.key(Kind::Initiative, &r.id);
-            let mut links = false;
-            for link in convert::initiative_links(r, &self.keys)? {
-                links |= self.sync_links(&link, id).await?;
+            let id = self.key(spec.kind, key);
+
+            let mut links_changed = false;
+            for link in (spec.links)(record, &self.keys)? {
+                links_changed |= self.sync_links(&link, id).await?;
             }
-            links |= self.sync_children("evidence_ratings", "initiative_id", id, convert::evidence(r, id)?).await?;
-            self.count(change, links);
-        }
-        for r in &d.publications {
-            let change = upsert::<publications::Entity, _>(
-                self.txn,
-                &mut self.keys,
-                Kind::Publication,
-                &r.id,
-                publications::Column::Slug,
-                |keys, now| convert::publication(r, keys, now),
-            )
-            .await?;
-            let id = self.key(Kind::Publication, &r.id);
-            let mut links = false;
-            for link in convert::publication_links(r, &self.keys)? {
-                links |= self.sync_links(&link, id).await?;
+            if let Some((table, parent_column, children)) = spec.children {
+                let rows = children(record, &self.keys, id)?;
+                links_changed |= self.sync_children(table, parent_column, id, rows).await?;
             }
-            self.count(change, links);
-        }
-        for r in &d.courses {
-            let change = upsert::<courses::Entity, _>(
-                self.txn,
-                &mut self.keys,
-                Kind::Course,
-                &r.id,
-                courses::Column::Slug,
-                |keys, now| convert::course(r, keys, now),
-            )
-            .await?;
-            let id = self.key(Kind::Course, &r.id);
-            let mut links = false;
-            for link in convert::course_links(r, &self.keys)? {
-                links |= self.sync_links(&link, id).await?;
-            }
-            links |= self
-                .sync_children("accreditations", "course_id", id, convert::accreditations(r, &self.keys, id)?)
-                .await?;
-            self.count(change, links);
-        }
-        for r in &d.offerings {
-            let change = upsert::<course_offerings::Entity, _>(
-                self.txn,
-                &mut self.keys,
-                Kind::Offering,
-                &r.id,
-                course_offerings::Column::Slug,
-                |keys, now| convert::offering(r, keys, now),
-            )
-            .await?;
-            let id = self.key(Kind::Offering, &r.id);
-            let mut links = false;
-            for link in convert::offering_links(r, &self.keys)? {
-                links |= self.sync_links(&link, id).await?;
-            }
-            self.count(change, links);
-        }
-        for r in &d.events {
-            let change = upsert::<events::Entity, _>(
-                self.txn,
-                &mut self.keys,
-                Kind::Event,
-                &r.id,
-                events::Column::Slug,
-                |keys, now| convert::event(r, keys, now),
-            )
-            .await?;
-            let id = self.key(Kind::Event, &r.id);
-            let mut links = false;
-            for link in convert::event_links(r, &self.keys)? {
-                links |= self.sync_links(&link, id).await?;
-            }
-            self.count(change, links);
-        }
-        for r in &d.targets {
-            let change = upsert::<targets::Entity, _>(
-                self.txn,
-                &mut self.keys,
-                Kind::Target,
-                &r.id,
-                targets::Column::Slug,
-                |keys, now| convert::target(r, keys, now),
-            )
-            .await?;
-            self.count(change, false);
+            self.count(change, links_changed);
         }
         Ok(())
     }
@@ -650,7 +586,8 @@ impl Writer<'_> {
         let unchanged = match wanted.first() {
             None => found.is_empty(),
             Some(template) => {
-                let stored = found.iter().map(|row| convert::read_child(row, template)).collect::<Result<Vec<_>, _>>()?;
+                let stored =
+                    found.iter().map(|row| convert::read_child(row, template)).collect::<Result<Vec<_>, _>>()?;
                 stored == wanted
             }
         };
