@@ -6,7 +6,7 @@ use entities::{
 };
 use serde_json::Value;
 
-use super::common::{PartialDate, connection, strings};
+use super::common::{PartialDate, connection, nested_page, strings};
 use super::organizations::Organization;
 use super::places::{Country, Network, Topic, partial_date};
 use super::relations::*;
@@ -15,6 +15,7 @@ use crate::enums::{EventKind, EventStatus, EvidenceLevel, InitiativeKind, Public
 use crate::ids::encode_global_id;
 use crate::loaders::{load_by_id, load_list};
 use crate::locale::{Locale, LocalizedText, localized_field};
+use crate::pagination::PageArgs;
 
 /// A link to a publication's file or page in one language.
 #[derive(SimpleObject, Clone, Debug)]
@@ -344,8 +345,16 @@ impl Initiative {
     }
 
     /// Publications that evaluate or describe the initiative, newest first.
-    async fn related_publications(&self, ctx: &Context<'_>) -> Result<Vec<Publication>> {
-        Ok(load_list::<InitiativePublications>(ctx, self.0.id).await?.into_iter().map(Publication).collect())
+    async fn related_publications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+    ) -> Result<PublicationConnection> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(nested_page::<InitiativePublications>(ctx, self.0.id, args).await?.into())
     }
 
     /// Law or decree the initiative rests on.
