@@ -5,15 +5,17 @@ use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use std::time::Duration;
+
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
 use crate::db::{self, StatementCounter};
-use crate::graphql::{ApiSchema, build_schema};
+use crate::graphql::{ApiSchema, MAX_COMPLEXITY, MAX_DEPTH, build_schema};
 use crate::loaders::RequestLoaders;
 use crate::locale::RequestLocale;
 
@@ -22,6 +24,7 @@ use crate::locale::RequestLocale;
 pub struct AppState {
     schema: ApiSchema,
     db: DatabaseConnection,
+    request_timeout: Duration,
 }
 
 /// A built application: its router, database and statement counter.
@@ -45,16 +48,16 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
             tracing::info!(created = report.created, "imported the seed data set into an empty database");
         }
     }
-    let router = router(build_schema(), db.clone());
+    let router = router(build_schema(), db.clone(), config.request_timeout);
     Ok(App { router, db, statements })
 }
 
 /// Builds the routes over a schema and database.
-pub fn router(schema: ApiSchema, db: DatabaseConnection) -> Router {
+pub fn router(schema: ApiSchema, db: DatabaseConnection, request_timeout: Duration) -> Router {
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/health", get(health))
-        .with_state(AppState { schema, db })
+        .with_state(AppState { schema, db, request_timeout })
 }
 
 /// Serves the router until the process receives Ctrl-C or SIGTERM.
@@ -92,11 +95,23 @@ async fn shutdown_signal() {
 /// argument types) a machine code too: `GRAPHQL_VALIDATION_FAILED` before execution, and
 /// `BAD_USER_INPUT` for a value rejected while resolving a field.
 fn add_missing_code(error: &mut async_graphql::ServerError) {
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    if extensions.get("code").is_none() {
-        let code = if error.path.is_empty() { "GRAPHQL_VALIDATION_FAILED" } else { "BAD_USER_INPUT" };
-        extensions.set("code", code);
+    if error.extensions.as_ref().is_some_and(|extensions| extensions.get("code").is_some()) {
+        return;
     }
+    let code = if error.message.starts_with("Query is too complex")
+        || error.message.starts_with("Query is nested too deep")
+    {
+        error.message = format!(
+            "{} The limits are a depth of {MAX_DEPTH} and a complexity of {MAX_COMPLEXITY}, where each field costs 1 and a connection multiplies the cost of its fields by its page size; request smaller pages or fewer nested lists.",
+            error.message
+        );
+        "QUERY_TOO_COMPLEX"
+    } else if error.path.is_empty() {
+        "GRAPHQL_VALIDATION_FAILED"
+    } else {
+        "BAD_USER_INPUT"
+    };
+    error.extensions.get_or_insert_with(Default::default).set("code", code);
 }
 
 async fn health() -> &'static str {
@@ -119,8 +134,25 @@ async fn graphql_get(
     }
 }
 
-async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
-    execute(&state, &headers, request).await
+async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: Result<GraphQLRequest, GraphQLRejection>,
+) -> Response {
+    match request {
+        Ok(request) => execute(&state, &headers, request).await,
+        Err(rejection) => bad_request(&rejection),
+    }
+}
+
+/// Answers a body that is not a GraphQL request with a coded JSON error.
+fn bad_request(rejection: &GraphQLRejection) -> Response {
+    let message = format!(
+        "The request is not a valid GraphQL request ({}); send a JSON object with a `query` string and optional `variables` and `operationName`.",
+        rejection.0
+    );
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }] });
+    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
 }
 
 /// Runs one GraphQL request with its own loaders and negotiated locale.
@@ -129,7 +161,23 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest)
     let locale = RequestLocale::from_accept_language(accept_language);
     let (loaders, driver) = RequestLoaders::new(state.db.clone());
     let request = request.into_inner().data(state.db.clone()).data(loaders).data(locale);
-    let mut response = driver.run(state.schema.execute(request)).await;
+    let mut response =
+        match tokio::time::timeout(state.request_timeout, driver.run(state.schema.execute(request))).await {
+            Ok(response) => response,
+            Err(_) => {
+                tracing::warn!(timeout_seconds = state.request_timeout.as_secs(), "request timed out");
+                let message = format!(
+                    "The request did not finish within {} seconds; request smaller pages or fewer nested fields.",
+                    state.request_timeout.as_secs()
+                );
+                let error = async_graphql::ServerError::new(message, None);
+                let mut response = async_graphql::Response::from_errors(vec![error]);
+                if let Some(error) = response.errors.first_mut() {
+                    error.extensions.get_or_insert_with(Default::default).set("code", "TIMEOUT");
+                }
+                response
+            }
+        };
     for error in &mut response.errors {
         add_missing_code(error);
     }

@@ -1,6 +1,7 @@
 //! Settings read from environment variables, each with a default that runs locally.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::Context as _;
 
@@ -19,6 +20,8 @@ pub struct Config {
     /// `IMPORT_SEED`: import the shipped seed data into an empty database at start-up
     /// (`true` by default; `false` starts with empty tables).
     pub import_seed: bool,
+    /// `REQUEST_TIMEOUT_SECONDS`: longest time one GraphQL request may run (default 30).
+    pub request_timeout: Duration,
 }
 
 impl Config {
@@ -41,6 +44,13 @@ impl Config {
             Ok("false" | "0") => false,
             Ok(other) => anyhow::bail!("IMPORT_SEED must be true or false, got {other:?}"),
         };
-        Ok(Config { database_url, listen_addr, import_seed })
+        let timeout = std::env::var("REQUEST_TIMEOUT_SECONDS").unwrap_or_else(|_| "30".to_owned());
+        let request_timeout = match timeout.parse::<u64>() {
+            Ok(seconds) if (1..=3600).contains(&seconds) => Duration::from_secs(seconds),
+            _ => anyhow::bail!(
+                "REQUEST_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 3600, got {timeout:?}"
+            ),
+        };
+        Ok(Config { database_url, listen_addr, import_seed, request_timeout })
     }
 }

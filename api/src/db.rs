@@ -29,11 +29,12 @@ pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, Statement
         std::fs::create_dir_all(parent)
             .with_context(|| format!("could not create the database folder {}", parent.display()))?;
     }
-    let mut options = ConnectOptions::new(url.to_owned());
+    let url = with_create_mode(url);
+    let mut options = ConnectOptions::new(url.clone());
     options.sqlx_logging(false);
     let mut db = Database::connect(options)
         .await
-        .with_context(|| format!("could not connect to the database at {}", redact(url)))?;
+        .with_context(|| format!("could not connect to the database at {}", redact(&url)))?;
     let counter = StatementCounter::default();
     let counted = counter.clone();
     db.set_metric_callback(move |info| {
@@ -47,6 +48,16 @@ pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, Statement
 /// Applies pending migrations.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("could not apply the database migrations")
+}
+
+/// Adds `mode=rwc` to an SQLite file URL without a mode, so that a new file is created
+/// instead of failing with "unable to open database file".
+fn with_create_mode(url: &str) -> String {
+    if sqlite_file(url).is_none() || url.contains("mode=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}mode=rwc")
 }
 
 /// Returns the file path of an `sqlite:` URL, or `None` for other URLs and in-memory databases.
@@ -78,6 +89,14 @@ mod tests {
     fn redact_hides_password() {
         assert_eq!(redact("postgres://app:secret@localhost/db"), "postgres://app:***@localhost/db");
         assert_eq!(redact("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        assert_eq!(with_create_mode("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db?mode=rwc");
+        assert_eq!(with_create_mode("sqlite://x.db?cache=shared"), "sqlite://x.db?cache=shared&mode=rwc");
+        assert_eq!(with_create_mode("sqlite://x.db?mode=ro"), "sqlite://x.db?mode=ro");
+        assert_eq!(with_create_mode("postgres://h/db"), "postgres://h/db");
     }
 
     #[test]

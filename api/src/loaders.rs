@@ -262,7 +262,7 @@ impl<R: Relation> Loader<(i32, PageArgs)> for PageLoader<R> {
         let listing = R::listing();
         let mut pages = HashMap::new();
         for (args, parents) in by_args {
-            let plan = PagePlan::new(args, &listing.ordering).map_err(Arc::new)?;
+            let plan = PagePlan::new(args, &listing).map_err(Arc::new)?;
             let found =
                 fetch_pages_by_parent(&self.db, &listing, R::parent(), &parents, &plan).await.map_err(Arc::new)?;
             pages.extend(found.into_iter().map(|(parent, page)| ((parent, args.clone()), page)));

@@ -47,9 +47,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Import { dir } => {
             let config = Config::from_env()?;
+            // Parse the files first, so that a wrong path creates no database.
+            let dataset = api::import::Dataset::from_dir(&dir)?;
             let (db, _) = api::db::connect(&config.database_url).await?;
             api::db::migrate(&db).await?;
-            let dataset = api::import::Dataset::from_dir(&dir)?;
             let report = api::import::import(&db, &dataset).await?;
             tracing::info!(created = report.created, updated = report.updated, unchanged = report.unchanged, dir = %dir.display(), "import finished");
             Ok(())

@@ -122,6 +122,11 @@ impl Listing {
     fn id(&self) -> Expr {
         Expr::col((self.table, "id"))
     }
+
+    /// Names the list and ordering in cursors, so that a cursor only works where it was issued.
+    fn cursor_key(&self) -> String {
+        format!("{}.{}", self.table, self.ordering.name)
+    }
 }
 
 /// One page of rows with the cursor of each row.
@@ -153,7 +158,7 @@ pub struct PagePlan {
 impl PagePlan {
     /// Validates the client's arguments: at most one of `first` and `last`, sizes between
     /// 0 and [`MAX_PAGE_SIZE`], and cursors issued for this ordering.
-    pub fn new(args: &PageArgs, ordering: &Ordering) -> ApiResult<PagePlan> {
+    pub fn new(args: &PageArgs, listing: &Listing) -> ApiResult<PagePlan> {
         if args.first.is_some() && args.last.is_some() {
             return Err(ApiError::bad_input(
                 "first",
@@ -179,8 +184,8 @@ impl PagePlan {
                 _ => {}
             }
         }
-        let after = args.after.as_deref().map(|c| decode_for("after", c, ordering)).transpose()?;
-        let before = args.before.as_deref().map(|c| decode_for("before", c, ordering)).transpose()?;
+        let after = args.after.as_deref().map(|c| decode_for("after", c, listing)).transpose()?;
+        let before = args.before.as_deref().map(|c| decode_for("before", c, listing)).transpose()?;
         let backward = args.last.is_some() || (args.first.is_none() && before.is_some() && after.is_none());
         let size = args.last.or(args.first).unwrap_or(DEFAULT_PAGE_SIZE);
         Ok(PagePlan { limit: u64::try_from(size).unwrap_or(0), backward, after, before })
@@ -214,18 +219,19 @@ impl PagePlan {
     }
 }
 
-fn decode_for(argument: &str, encoded: &str, ordering: &Ordering) -> ApiResult<Cursor> {
+fn decode_for(argument: &str, encoded: &str, listing: &Listing) -> ApiResult<Cursor> {
     let cursor = Cursor::decode(argument, encoded)?;
-    let kind_matches = match ordering.kind {
+    let kind_matches = match listing.ordering.kind {
         SortKind::Int => cursor.value.is_i64(),
         SortKind::Text => cursor.value.is_string(),
     };
-    if cursor.ordering != ordering.name || !kind_matches {
+    let expected = listing.cursor_key();
+    if cursor.ordering != expected || !kind_matches {
         return Err(ApiError::bad_input(
             argument,
             format!(
-                "The cursor in `{argument}` belongs to ordering {} but this list is ordered by {}; repeat the query with the orderBy the cursor came from, or start again without `{argument}`.",
-                cursor.ordering, ordering.name
+                "The cursor in `{argument}` was issued for {} but this list is {expected}; pass a cursor from this list and orderBy, or start again without `{argument}`.",
+                crate::ids::shorten(&cursor.ordering)
             ),
         ));
     }
@@ -258,7 +264,7 @@ fn decode_row<M: FromQueryResult>(listing: &Listing, row: &QueryResult) -> ApiRe
         SortKind::Int => Value::from(row.try_get::<i64>("", SORT_ALIAS)?),
         SortKind::Text => Value::from(row.try_get::<String>("", SORT_ALIAS)?),
     };
-    let cursor = Cursor { ordering: listing.ordering.name.to_owned(), value, id };
+    let cursor = Cursor { ordering: listing.cursor_key(), value, id };
     Ok((cursor.encode(), model))
 }
 

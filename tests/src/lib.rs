@@ -71,8 +71,12 @@ impl TestApp {
                 (cluster.create_database(&name).await, None)
             }
         };
-        let config =
-            Config { database_url, listen_addr: "127.0.0.1:0".parse().expect("loopback address"), import_seed };
+        let config = Config {
+            database_url,
+            listen_addr: "127.0.0.1:0".parse().expect("loopback address"),
+            import_seed,
+            request_timeout: std::time::Duration::from_secs(60),
+        };
         let app = api::app::build(&config).await.expect("build the application");
         let listener = tokio::net::TcpListener::bind(config.listen_addr).await.expect("bind a loopback port");
         let address = listener.local_addr().expect("read the bound address");

@@ -85,13 +85,20 @@ impl<M> PageResult<M> {
     }
 }
 
+/// Prices a connection for the complexity limit: its page size, from 1 to the maximum,
+/// so that a page of 100 inside a page of 100 costs 10,000 times its fields.
+pub fn page_cost(first: Option<i32>, last: Option<i32>) -> usize {
+    let size = last.or(first).unwrap_or(crate::pagination::DEFAULT_PAGE_SIZE);
+    usize::try_from(size.clamp(1, crate::pagination::MAX_PAGE_SIZE)).unwrap_or(1)
+}
+
 /// Fetches a page of a root list.
 pub async fn root_page<M: sea_orm::FromQueryResult>(
     ctx: &Context<'_>,
     listing: Listing,
     args: PageArgs,
 ) -> ApiResult<PageResult<M>> {
-    let plan = PagePlan::new(&args, &listing.ordering)?;
+    let plan = PagePlan::new(&args, &listing)?;
     let db = database(ctx)?;
     let page = fetch_page(db, &listing, &plan).await?;
     Ok(PageResult { page, total: Arc::new(ListingCount(listing)) })
@@ -104,7 +111,7 @@ pub async fn nested_page<R: Relation>(
     args: PageArgs,
 ) -> ApiResult<PageResult<R::Model>> {
     // Validate here so that a bad argument is reported on this field, not as a load failure.
-    PagePlan::new(&args, &R::listing().ordering)?;
+    PagePlan::new(&args, &R::listing())?;
     let page = loader::<PageLoader<R>>(ctx)?.load_one((parent, args)).await?.unwrap_or_default();
     Ok(PageResult { page, total: Arc::new(RelationCount::<R> { parent, relation: std::marker::PhantomData }) })
 }

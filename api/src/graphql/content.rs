@@ -345,6 +345,7 @@ impl Initiative {
     }
 
     /// Publications that evaluate or describe the initiative, newest first.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn related_publications(
         &self,
         ctx: &Context<'_>,

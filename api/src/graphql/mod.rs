@@ -15,9 +15,18 @@ use async_graphql::{EmptyMutation, EmptySubscription, Schema};
 /// The API's schema type.
 pub type ApiSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
 
+/// The deepest selection nesting a query may have.
+pub const MAX_DEPTH: usize = 15;
+/// The highest complexity a query may have: each field costs 1, and a connection
+/// multiplies the cost of its selection by its page size.
+pub const MAX_COMPLEXITY: usize = 20_000;
+
 /// Builds the schema; request data (database, loaders, locale) is added per request.
 pub fn build_schema() -> ApiSchema {
-    Schema::build(query::Query, EmptyMutation, EmptySubscription).finish()
+    Schema::build(query::Query, EmptyMutation, EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .finish()
 }
 
 /// Returns the schema in GraphQL SDL, as committed in `schema.graphql`.

@@ -115,6 +115,7 @@ impl Organization {
     }
 
     /// Publications this organization published, newest first.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn publications(
         &self,
         ctx: &Context<'_>,
@@ -129,6 +130,7 @@ impl Organization {
     }
 
     /// Initiatives this organization implements or supports, A to Z.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
@@ -143,6 +145,7 @@ impl Organization {
     }
 
     /// Course offerings this organization hosted as venue, latest first.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn hosted_offerings(
         &self,
         ctx: &Context<'_>,
@@ -157,6 +160,7 @@ impl Organization {
     }
 
     /// Events this organization organized, latest first.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -304,6 +308,7 @@ impl PoliceInstitution {
     }
 
     /// Course offerings the institution hosted as venue, latest first.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn hosted_offerings(
         &self,
         ctx: &Context<'_>,
@@ -318,6 +323,7 @@ impl PoliceInstitution {
     }
 
     /// Initiatives the institution implements or supports, A to Z.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,

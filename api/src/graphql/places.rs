@@ -110,6 +110,7 @@ impl Country {
     }
 
     /// Police institutions of this country, A to Z.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn police_institutions(
         &self,
         ctx: &Context<'_>,
@@ -122,6 +123,7 @@ impl Country {
     }
 
     /// Organizations based in this country (police institutions included), A to Z.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -134,6 +136,7 @@ impl Country {
     }
 
     /// Initiatives carried out in this country or joined by it, A to Z.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
@@ -146,6 +149,7 @@ impl Country {
     }
 
     /// Publications about this country, newest first.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn publications(
         &self,
         ctx: &Context<'_>,
@@ -158,6 +162,7 @@ impl Country {
     }
 
     /// Events held in this country, latest first.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -170,6 +175,7 @@ impl Country {
     }
 
     /// Course offerings held in this country, latest first.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn course_offerings(
         &self,
         ctx: &Context<'_>,
@@ -245,6 +251,7 @@ impl Topic {
     }
 
     /// Publications tagged with this topic, newest first.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn publications(
         &self,
         ctx: &Context<'_>,
@@ -257,6 +264,7 @@ impl Topic {
     }
 
     /// Initiatives tagged with this topic, A to Z.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
@@ -269,6 +277,7 @@ impl Topic {
     }
 
     /// Courses tagged with this topic, A to Z.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn courses(
         &self,
         ctx: &Context<'_>,
@@ -476,6 +485,7 @@ impl Network {
     }
 
     /// The network's courses, A to Z.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn courses(
         &self,
         ctx: &Context<'_>,
@@ -488,6 +498,7 @@ impl Network {
     }
 
     /// Events of the network, latest first.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -500,6 +511,7 @@ impl Network {
     }
 
     /// Initiatives the network runs, A to Z.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,

@@ -147,6 +147,7 @@ impl Query {
     }
 
     /// OAS member states.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn countries(
         &self,
         ctx: &Context<'_>,
@@ -173,6 +174,7 @@ impl Query {
     }
 
     /// Topics of the taxonomy.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn topics(
         &self,
         ctx: &Context<'_>,
@@ -197,6 +199,7 @@ impl Query {
     }
 
     /// The OAS networks.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn networks(
         &self,
         ctx: &Context<'_>,
@@ -220,6 +223,7 @@ impl Query {
     }
 
     /// Organizations of every kind, police institutions included.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -246,6 +250,7 @@ impl Query {
     }
 
     /// Police institutions of the member states.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn police_institutions(
         &self,
         ctx: &Context<'_>,
@@ -275,6 +280,7 @@ impl Query {
     }
 
     /// Quality certifications and accreditations of police institutions.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn quality_certifications(
         &self,
         ctx: &Context<'_>,
@@ -308,6 +314,7 @@ impl Query {
     }
 
     /// Publications: reports, guides, manuals, articles, news, videos and data sets.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn publications(
         &self,
         ctx: &Context<'_>,
@@ -335,6 +342,7 @@ impl Query {
     }
 
     /// Programs, practices, policies, laws and initiatives, with their evidence.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
@@ -360,6 +368,7 @@ impl Query {
     }
 
     /// The course catalogue.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn courses(
         &self,
         ctx: &Context<'_>,
@@ -385,6 +394,7 @@ impl Query {
     }
 
     /// Editions of courses.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn course_offerings(
         &self,
         ctx: &Context<'_>,
@@ -416,6 +426,7 @@ impl Query {
     }
 
     /// Events: launches, assemblies, ministerial meetings, trainings and forums.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -441,6 +452,7 @@ impl Query {
     }
 
     /// The networks' quantified goals.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn targets(
         &self,
         ctx: &Context<'_>,

@@ -125,6 +125,7 @@ impl Course {
     }
 
     /// Editions of the course, latest first.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn offerings(
         &self,
         ctx: &Context<'_>,
@@ -360,7 +361,7 @@ impl CourseOffering {
     }
 
     /// Who funded this edition, as the source names it.
-    async fn funded_by(&self) -> Option<&str> {
+    async fn funded_by_name(&self) -> Option<&str> {
         self.0.funded_by.as_deref()
     }
 

@@ -43,6 +43,35 @@ pub struct ImportError {
     pub message: String,
 }
 
+/// Every record that failed validation; the import wrote nothing.
+#[derive(Debug)]
+pub struct ImportErrors(pub Vec<ImportError>);
+
+/// The most failures listed in one message; the count covers them all.
+const MAX_LISTED_ERRORS: usize = 50;
+
+impl std::fmt::Display for ImportErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} problem(s) in the data set; nothing was imported:", self.0.len())?;
+        for error in self.0.iter().take(MAX_LISTED_ERRORS) {
+            write!(f, "\n  {error}")?;
+        }
+        if self.0.len() > MAX_LISTED_ERRORS {
+            write!(f, "\n  … and {} more", self.0.len() - MAX_LISTED_ERRORS)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ImportErrors {}
+
+/// Records a failed check and keeps going, so that one run reports every problem.
+fn note<T>(errors: &mut Vec<ImportError>, result: Result<T, ImportError>) {
+    if let Err(error) = result {
+        errors.push(error);
+    }
+}
+
 /// Numbers of records an import created, updated or left unchanged.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ImportReport {
@@ -280,7 +309,8 @@ pub async fn import(db: &DatabaseConnection, dataset: &Dataset) -> anyhow::Resul
 }
 
 /// Runs every conversion against a dry key table: stored slugs plus the data set's own ids.
-fn validate(dataset: &Dataset, stored: &Keys) -> Result<(), ImportError> {
+fn validate(dataset: &Dataset, stored: &Keys) -> Result<(), ImportErrors> {
+    let mut errors = Vec::new();
     let mut dry = Keys { ids: stored.ids.clone(), dry: true };
     let mut seen: BTreeSet<(Kind, String)> = BTreeSet::new();
     let mut declare = |kind: Kind, file: &str, id: &str| -> Result<(), ImportError> {
@@ -296,89 +326,89 @@ fn validate(dataset: &Dataset, stored: &Keys) -> Result<(), ImportError> {
         Ok(())
     };
     for r in &dataset.countries {
-        declare(Kind::Country, "countries.json", &r.id)?;
+        note(&mut errors, declare(Kind::Country, "countries.json", &r.id));
     }
     for r in &dataset.topics {
-        declare(Kind::Topic, "topics.json", &r.id)?;
+        note(&mut errors, declare(Kind::Topic, "topics.json", &r.id));
     }
     for r in &dataset.organizations {
-        declare(Kind::Organization, "organizations.json", &r.id)?;
+        note(&mut errors, declare(Kind::Organization, "organizations.json", &r.id));
     }
     for r in &dataset.institutions {
-        declare(Kind::Organization, "police_institutions.json", &r.id)?;
+        note(&mut errors, declare(Kind::Organization, "police_institutions.json", &r.id));
     }
     for r in &dataset.networks {
-        declare(Kind::Network, "networks.json", &r.id)?;
+        note(&mut errors, declare(Kind::Network, "networks.json", &r.id));
     }
     for r in &dataset.certifications {
-        declare(Kind::Certification, "quality_certifications.json", &r.id)?;
+        note(&mut errors, declare(Kind::Certification, "quality_certifications.json", &r.id));
     }
     for r in &dataset.publications {
-        declare(Kind::Publication, "publications.json", &r.id)?;
+        note(&mut errors, declare(Kind::Publication, "publications.json", &r.id));
     }
     for r in &dataset.initiatives {
-        declare(Kind::Initiative, "initiatives.json", &r.id)?;
+        note(&mut errors, declare(Kind::Initiative, "initiatives.json", &r.id));
     }
     for r in &dataset.courses {
-        declare(Kind::Course, "courses.json", &r.id)?;
+        note(&mut errors, declare(Kind::Course, "courses.json", &r.id));
     }
     for r in &dataset.offerings {
-        declare(Kind::Offering, "course_offerings.json", &r.id)?;
+        note(&mut errors, declare(Kind::Offering, "course_offerings.json", &r.id));
     }
     for r in &dataset.events {
-        declare(Kind::Event, "events.json", &r.id)?;
+        note(&mut errors, declare(Kind::Event, "events.json", &r.id));
     }
     for r in &dataset.targets {
-        declare(Kind::Target, "targets.json", &r.id)?;
+        note(&mut errors, declare(Kind::Target, "targets.json", &r.id));
     }
 
     let now = Utc::now();
     for r in &dataset.countries {
-        convert::country(r, &dry, now)?;
+        note(&mut errors, convert::country(r, &dry, now));
     }
-    convert::topic_order(&dataset.topics)?;
+    note(&mut errors, convert::topic_order(&dataset.topics));
     for r in &dataset.topics {
-        convert::topic(r, &dry, now)?;
+        note(&mut errors, convert::topic(r, &dry, now));
     }
-    convert::organization_order(&dataset.organizations)?;
+    note(&mut errors, convert::organization_order(&dataset.organizations));
     for r in &dataset.organizations {
-        convert::organization(r, &dry, now)?;
+        note(&mut errors, convert::organization(r, &dry, now));
     }
     for r in &dataset.institutions {
-        convert::institution(r, &dry, now)?;
+        note(&mut errors, convert::institution(r, &dry, now));
     }
     for r in &dataset.networks {
-        convert::network(r, &dry, now)?;
+        note(&mut errors, convert::network(r, &dry, now));
     }
     for r in &dataset.certifications {
-        convert::certification(r, &dry, now)?;
+        note(&mut errors, convert::certification(r, &dry, now));
     }
     for r in &dataset.publications {
-        convert::publication(r, &dry, now)?;
-        convert::publication_links(r, &dry)?;
+        note(&mut errors, convert::publication(r, &dry, now));
+        note(&mut errors, convert::publication_links(r, &dry));
     }
     for r in &dataset.initiatives {
-        convert::initiative(r, &dry, now)?;
-        convert::initiative_links(r, &dry)?;
-        convert::evidence(r, 0)?;
+        note(&mut errors, convert::initiative(r, &dry, now));
+        note(&mut errors, convert::initiative_links(r, &dry));
+        note(&mut errors, convert::evidence(r, 0));
     }
     for r in &dataset.courses {
-        convert::course(r, &dry, now)?;
-        convert::course_links(r, &dry)?;
-        convert::accreditations(r, &dry, 0)?;
+        note(&mut errors, convert::course(r, &dry, now));
+        note(&mut errors, convert::course_links(r, &dry));
+        note(&mut errors, convert::accreditations(r, &dry, 0));
     }
     for r in &dataset.offerings {
-        convert::offering(r, &dry, now)?;
-        convert::offering_links(r, &dry)?;
+        note(&mut errors, convert::offering(r, &dry, now));
+        note(&mut errors, convert::offering_links(r, &dry));
     }
     for r in &dataset.events {
-        convert::event(r, &dry, now)?;
-        convert::event_links(r, &dry)?;
+        note(&mut errors, convert::event(r, &dry, now));
+        note(&mut errors, convert::event_links(r, &dry));
     }
     for r in &dataset.targets {
-        convert::target(r, &dry, now)?;
+        note(&mut errors, convert::target(r, &dry, now));
     }
-    Ok(())
+    if errors.is_empty() { Ok(()) } else { Err(ImportErrors(errors)) }
 }
 
 type RowFn<R, M> = fn(&R, &Keys, chrono::DateTime<Utc>) -> Result<M, ImportError>;

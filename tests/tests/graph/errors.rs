@@ -59,3 +59,38 @@ async fn executor_errors_get_codes_too(app: &TestApp) {
     assert!(error["extensions"]["code"].is_string(), "{error}");
 }
 on_both!(executor_codes, executor_errors_get_codes_too);
+
+async fn cursor_of_another_list_is_rejected(app: &TestApp) {
+    let data = app.data("{ courses(first: 1) { pageInfo { endCursor } } }", json!({})).await;
+    let cursor = data["courses"]["pageInfo"]["endCursor"].clone();
+    let error = app.error("query($c: String) { countries(after: $c) { totalCount } }", json!({ "c": cursor })).await;
+    assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(error["message"].as_str().unwrap().contains("courses.NAME"), "{error}");
+}
+on_both!(cursor_list, cursor_of_another_list_is_rejected);
+
+async fn expensive_query_is_rejected_before_running(app: &TestApp) {
+    let nested = "countries(first: 100) { nodes { initiatives(first: 100) { nodes { slug countries { code } } } } }";
+    let error = app.error(&format!("{{ {nested} }}"), json!({})).await;
+    assert_eq!(error["extensions"]["code"], "QUERY_TOO_COMPLEX", "{error}");
+    assert!(error["message"].as_str().unwrap().contains("20000"), "the message names the limit: {error}");
+
+    let deep = "{ topics { nodes { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { slug } } } } } } } } } } } } } } } } }";
+    let error = app.error(deep, json!({})).await;
+    assert_eq!(error["extensions"]["code"], "QUERY_TOO_COMPLEX", "{error}");
+
+    let data = app.data("{ countries(first: 1) { totalCount } }", json!({})).await;
+    assert_eq!(data["countries"]["totalCount"], 35, "the server still answers");
+}
+on_both!(too_complex, expensive_query_is_rejected_before_running);
+
+async fn malformed_body_gets_a_coded_400(app: &TestApp) {
+    for body in ["{\"query\": ", "[1, 2]", "not json at all"] {
+        let response =
+            app.client().post(app.url()).header("Content-Type", "application/json").body(body).send().await.unwrap();
+        assert_eq!(response.status(), 400, "{body}");
+        let json: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(json["errors"][0]["extensions"]["code"], "BAD_REQUEST", "{body}: {json}");
+    }
+}
+on_both!(malformed_body, malformed_body_gets_a_coded_400);

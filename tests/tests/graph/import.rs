@@ -71,3 +71,23 @@ async fn later_run_applies_a_change(app: &TestApp) {
     assert_eq!(data["topic"]["label"]["text"], "Homicide reduction (renamed)");
 }
 on_both!(later_change, later_run_applies_a_change);
+
+async fn every_bad_record_is_reported(app: &TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("topics.json"),
+        json!([
+            { "id": "topic-a", "labels": { "xx": "A" }, "parent_id": null },
+            { "id": "topic-b", "labels": { "en": "B" }, "parent_id": "topic-nowhere" },
+            { "id": "topic-a", "labels": { "en": "A again" }, "parent_id": null }
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    let error = import(&app.db, &Dataset::from_dir(dir.path()).unwrap()).await.unwrap_err().to_string();
+    assert!(error.starts_with("3 problem(s)"), "{error}");
+    assert!(error.contains("unknown locale \"xx\""), "{error}");
+    assert!(error.contains("topic-nowhere"), "{error}");
+    assert!(error.contains("appears twice"), "{error}");
+}
+on_both!(all_errors, every_bad_record_is_reported);
