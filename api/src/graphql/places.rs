@@ -7,7 +7,9 @@ use serde_json::Value;
 use super::common::{PartialDate, strings};
 use super::common::{connection, nested_page};
 use super::content::{EventConnection, InitiativeConnection, PublicationConnection};
-use super::organizations::{Organization, OrganizationConnection, PoliceInstitutionConnection};
+use super::organizations::{
+    Organization, OrganizationConnection, PoliceInstitutionConnection, QualityCertificationConnection,
+};
 use super::relations::*;
 use super::scalars::Date;
 use super::training::{CourseConnection, CourseOfferingConnection};
@@ -521,6 +523,20 @@ impl Network {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Result<InitiativeConnection> {
         Ok(nested_page::<NetworkInitiatives>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
+    }
+
+    /// Quality certifications the network's program supported, by standard.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
+    async fn quality_certifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+    ) -> Result<QualityCertificationConnection> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(nested_page::<NetworkCertifications>(ctx, self.0.id, args).await?.into())
     }
 
     /// The network's quantified goals.

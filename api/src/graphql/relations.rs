@@ -121,6 +121,12 @@ relation!(
     col("targets", "network_id")
 );
 relation!(
+    /// Quality certifications a network's program supported.
+    NetworkCertifications => quality_certifications::Model,
+    Listing::new("quality_certifications", Ordering::by_name("quality_certifications")),
+    col("quality_certifications", "network_id")
+);
+relation!(
     /// Initiatives a network runs.
     NetworkInitiatives => initiatives::Model, names("initiatives"), col("initiatives", "network_id")
 );

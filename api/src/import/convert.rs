@@ -818,6 +818,23 @@ pub fn initiative(r: &InitiativeRecord, keys: &Keys, now: DateTime<Utc>) -> Resu
 /// Lists an initiative's link rows.
 pub fn initiative_links(r: &InitiativeRecord, keys: &Keys) -> Result<Vec<Links>, ImportError> {
     let at = at("initiatives.json", &r.id);
+    // A record appears once in each list of its parent, so a country or organization
+    // takes one role per initiative.
+    if let Some(twice) = r.country_ids.iter().find(|id| r.participating_country_ids.contains(id)) {
+        return Err(at.error(
+            "participating_country_ids",
+            format!("\"{twice}\" is also in country_ids; list each country under one role"),
+        ));
+    }
+    let mut seen_organizations = std::collections::BTreeSet::new();
+    for (i, link) in r.organizations.iter().enumerate() {
+        if !seen_organizations.insert(link.organization_id.as_str()) {
+            return Err(at.error(
+                &format!("organizations[{i}].organization_id"),
+                format!("\"{}\" is listed twice; give each organization one role", link.organization_id),
+            ));
+        }
+    }
     let mut by_role: BTreeMap<&'static str, Vec<i32>> =
         BTreeMap::from([("implementing", Vec::new()), ("partner", Vec::new())]);
     for (i, link) in r.organizations.iter().enumerate() {

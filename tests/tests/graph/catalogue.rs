@@ -165,3 +165,20 @@ async fn graphiql_is_served_to_browsers(app: &TestApp) {
     assert_eq!(body["data"]["requestLocale"], "EN");
 }
 on_both!(graphiql, graphiql_is_served_to_browsers);
+
+async fn network_lists_the_certifications_it_supported(app: &TestApp) {
+    let data = app
+        .data(r#"{ network(slug: "network-redppol") { qualityCertifications(first: 100) { totalCount nodes { slug } } } }"#, json!({}))
+        .await;
+    let expected = super::seed::ids_where("quality_certifications.json", |r| r["network_id"] == "network-redppol");
+    let mut got: Vec<String> = data["network"]["qualityCertifications"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["slug"].as_str().unwrap().to_owned())
+        .collect();
+    got.sort();
+    assert_eq!(got, expected);
+    assert_eq!(data["network"]["qualityCertifications"]["totalCount"], json!(expected.len()));
+}
+on_both!(network_certifications, network_lists_the_certifications_it_supported);

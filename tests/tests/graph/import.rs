@@ -91,3 +91,21 @@ async fn every_bad_record_is_reported(app: &TestApp) {
     assert!(error.contains("appears twice"), "{error}");
 }
 on_both!(all_errors, every_bad_record_is_reported);
+
+async fn country_in_two_roles_is_rejected(app: &TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("initiatives.json"),
+        json!([{ "id": "init-new", "names": { "en": "New" }, "official_name": null, "original_language": "en",
+                 "kind": "program", "country_ids": ["country-col"], "participating_country_ids": ["country-col"],
+                 "jurisdiction": null, "start_year": 2020, "end_year": null, "implementing_organization_name": null,
+                 "evidence": [{ "outcome": null, "registry": null, "rating_as_stated": null, "level": "not_evaluated",
+                                "study_count": null, "reviewed": null, "method": null, "basis": null, "source_url": null }],
+                 "legal_basis": null, "network_id": null, "notes": null, "sources": [] }])
+        .to_string(),
+    )
+    .unwrap();
+    let error = import(&app.db, &Dataset::from_dir(dir.path()).unwrap()).await.unwrap_err().to_string();
+    assert!(error.contains("participating_country_ids") && error.contains("country-col"), "{error}");
+}
+on_both!(two_roles, country_in_two_roles_is_rejected);
