@@ -8,6 +8,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
@@ -25,6 +27,8 @@ pub struct AppState {
     schema: ApiSchema,
     db: DatabaseConnection,
     request_timeout: Duration,
+    /// Each enum's values, named in errors about a misspelt value.
+    enum_values: Arc<HashMap<String, Vec<String>>>,
 }
 
 /// A built application: its router, database and statement counter.
@@ -48,16 +52,32 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
             tracing::info!(created = report.created, "imported the seed data set into an empty database");
         }
     }
-    let router = router(build_schema(), db.clone(), config.request_timeout);
+    let router = router(build_schema(), db.clone(), config.request_timeout).await;
     Ok(App { router, db, statements })
 }
 
 /// Builds the routes over a schema and database.
-pub fn router(schema: ApiSchema, db: DatabaseConnection, request_timeout: Duration) -> Router {
+pub async fn router(schema: ApiSchema, db: DatabaseConnection, request_timeout: Duration) -> Router {
+    let enum_values = Arc::new(enum_values(&schema).await);
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/health", get(health))
-        .with_state(AppState { schema, db, request_timeout })
+        .with_state(AppState { schema, db, request_timeout, enum_values })
+}
+
+/// Lists the values of every enum in the schema, read by introspection.
+async fn enum_values(schema: &ApiSchema) -> HashMap<String, Vec<String>> {
+    let response = schema.execute("{ __schema { types { name enumValues { name } } } }").await;
+    let data = response.data.into_json().unwrap_or_default();
+    let mut values = HashMap::new();
+    for ty in data["__schema"]["types"].as_array().into_iter().flatten() {
+        let (Some(name), Some(items)) = (ty["name"].as_str(), ty["enumValues"].as_array()) else { continue };
+        values.insert(
+            name.to_owned(),
+            items.iter().filter_map(|item| item["name"].as_str().map(str::to_owned)).collect(),
+        );
+    }
+    values
 }
 
 /// Serves the router until the process receives Ctrl-C or SIGTERM.
@@ -94,7 +114,7 @@ async fn shutdown_signal() {
 /// Gives errors raised by the GraphQL executor itself (syntax, unknown fields, wrong
 /// argument types) a machine code too: `GRAPHQL_VALIDATION_FAILED` before execution, and
 /// `BAD_USER_INPUT` for a value rejected while resolving a field.
-fn add_missing_code(error: &mut async_graphql::ServerError) {
+fn add_missing_code(error: &mut async_graphql::ServerError, enum_values: &HashMap<String, Vec<String>>) {
     if error.extensions.as_ref().is_some_and(|extensions| extensions.get("code").is_some()) {
         return;
     }
@@ -111,7 +131,35 @@ fn add_missing_code(error: &mut async_graphql::ServerError) {
     } else {
         "BAD_USER_INPUT"
     };
+    if let Some(readable) = syntax_error_message(error) {
+        error.message = readable;
+    }
+    if let Some(hint) = enum_hint(&error.message, enum_values) {
+        error.message = format!("{} {hint}", error.message);
+    }
+    if error.message.contains("expected type \"Date") && !error.message.contains("YYYY-MM-DD") {
+        error.message = format!("{}; write dates as YYYY-MM-DD, such as 2025-01-31.", error.message);
+    }
     error.extensions.get_or_insert_with(Default::default).set("code", code);
+}
+
+/// Rewrites the parser's multi-line report of a syntax error into one sentence.
+fn syntax_error_message(error: &async_graphql::ServerError) -> Option<String> {
+    if !error.message.trim_start().starts_with("-->") {
+        return None;
+    }
+    let expected = error.message.rsplit("= ").next().unwrap_or_default().trim();
+    let position =
+        error.locations.first().map(|at| format!(" at line {}, column {}", at.line, at.column)).unwrap_or_default();
+    Some(format!("The query has a syntax error{position}: {expected}; check the brackets and quotes there."))
+}
+
+/// Names the valid values after an error about a misspelt enum value.
+fn enum_hint(message: &str, enum_values: &HashMap<String, Vec<String>>) -> Option<String> {
+    let rest = message.split("enumeration type \"").nth(1)?;
+    let name = rest.split('"').next()?;
+    let values = enum_values.get(name)?;
+    Some(format!("Valid values of {name}: {}.", values.join(", ")))
 }
 
 async fn health() -> &'static str {
@@ -157,10 +205,18 @@ fn bad_request(rejection: &GraphQLRejection) -> Response {
 
 /// Runs one GraphQL request with its own loaders and negotiated locale.
 async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest) -> Response {
+    let request = request.into_inner();
+    if request.query.trim().is_empty() {
+        let body = serde_json::json!({ "errors": [{
+            "message": "The request has no `query`; send the GraphQL document in the `query` field.",
+            "extensions": { "code": "BAD_REQUEST" },
+        }] });
+        return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+    }
     let accept_language = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
     let locale = RequestLocale::from_accept_language(accept_language);
     let (loaders, driver) = RequestLoaders::new(state.db.clone());
-    let request = request.into_inner().data(state.db.clone()).data(loaders).data(locale);
+    let request = request.data(state.db.clone()).data(loaders).data(locale);
     let mut response =
         match tokio::time::timeout(state.request_timeout, driver.run(state.schema.execute(request))).await {
             Ok(response) => response,
@@ -179,7 +235,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest)
             }
         };
     for error in &mut response.errors {
-        add_missing_code(error);
+        add_missing_code(error, &state.enum_values);
     }
     let response: GraphQLResponse = response.into();
     let mut response = response.into_response();

@@ -225,13 +225,13 @@ fn decode_for(argument: &str, encoded: &str, listing: &Listing) -> ApiResult<Cur
         SortKind::Int => cursor.value.is_i64(),
         SortKind::Text => cursor.value.is_string(),
     };
-    let expected = listing.cursor_key();
-    if cursor.ordering != expected || !kind_matches {
+    if cursor.ordering != listing.cursor_key() || !kind_matches {
+        let expected = listing.cursor_key().replace('.', " by ");
         return Err(ApiError::bad_input(
             argument,
             format!(
-                "The cursor in `{argument}` was issued for {} but this list is {expected}; pass a cursor from this list and orderBy, or start again without `{argument}`.",
-                crate::ids::shorten(&cursor.ordering)
+                "The cursor in `{argument}` comes from another list or order ({}) than this one ({expected}); pass a cursor from this list with the same orderBy, or start again without `{argument}`.",
+                crate::ids::shorten(&cursor.ordering).replace('.', " by ")
             ),
         ));
     }

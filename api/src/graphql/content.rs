@@ -349,10 +349,12 @@ impl Initiative {
     async fn related_publications(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<PublicationConnection> {
         let args = PageArgs::new(first, after, last, before);
         Ok(nested_page::<InitiativePublications>(ctx, self.0.id, args).await?.into())

@@ -119,10 +119,12 @@ impl Organization {
     async fn publications(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<PublicationConnection> {
         Ok(nested_page::<OrganizationPublications>(ctx, self.0.id, PageArgs::new(first, after, last, before))
             .await?
@@ -134,10 +136,12 @@ impl Organization {
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<InitiativeConnection> {
         Ok(nested_page::<OrganizationInitiatives>(ctx, self.0.id, PageArgs::new(first, after, last, before))
             .await?
@@ -149,10 +153,12 @@ impl Organization {
     async fn hosted_offerings(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<CourseOfferingConnection> {
         Ok(nested_page::<OrganizationOfferings>(ctx, self.0.id, PageArgs::new(first, after, last, before))
             .await?
@@ -164,10 +170,12 @@ impl Organization {
     async fn events(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<EventConnection> {
         Ok(nested_page::<OrganizationEvents>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -312,10 +320,12 @@ impl PoliceInstitution {
     async fn hosted_offerings(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<CourseOfferingConnection> {
         Ok(nested_page::<OrganizationOfferings>(ctx, self.0.id, PageArgs::new(first, after, last, before))
             .await?
@@ -327,10 +337,12 @@ impl PoliceInstitution {
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<InitiativeConnection> {
         Ok(nested_page::<OrganizationInitiatives>(ctx, self.0.id, PageArgs::new(first, after, last, before))
             .await?

@@ -116,10 +116,12 @@ impl Country {
     async fn police_institutions(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<PoliceInstitutionConnection> {
         Ok(nested_page::<CountryInstitutions>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -129,10 +131,12 @@ impl Country {
     async fn organizations(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<OrganizationConnection> {
         Ok(nested_page::<CountryOrganizations>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -142,10 +146,12 @@ impl Country {
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<InitiativeConnection> {
         Ok(nested_page::<CountryInitiatives>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -155,10 +161,12 @@ impl Country {
     async fn publications(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<PublicationConnection> {
         Ok(nested_page::<CountryPublications>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -168,10 +176,12 @@ impl Country {
     async fn events(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<EventConnection> {
         Ok(nested_page::<CountryEvents>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -181,10 +191,12 @@ impl Country {
     async fn course_offerings(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<CourseOfferingConnection> {
         Ok(nested_page::<CountryOfferings>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -252,41 +264,50 @@ impl Topic {
         Ok(load_list::<TopicChildren>(ctx, self.0.id).await?.into_iter().map(Topic).collect())
     }
 
-    /// Publications tagged with this topic, newest first.
+    /// Publications tagged with this topic, newest first, without those of its subtopics; the root lists' `topic` filter
+    /// includes subtopics.
     #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn publications(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<PublicationConnection> {
         Ok(nested_page::<TopicPublications>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
     }
 
-    /// Initiatives tagged with this topic, A to Z.
+    /// Initiatives tagged with this topic, A to Z, without those of its subtopics; the root lists' `topic` filter
+    /// includes subtopics.
     #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<InitiativeConnection> {
         Ok(nested_page::<TopicInitiatives>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
     }
 
-    /// Courses tagged with this topic, A to Z.
+    /// Courses tagged with this topic, A to Z, without those of its subtopics; the root lists' `topic` filter
+    /// includes subtopics.
     #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn courses(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<CourseConnection> {
         Ok(nested_page::<TopicCourses>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -491,10 +512,12 @@ impl Network {
     async fn courses(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<CourseConnection> {
         Ok(nested_page::<NetworkCourses>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -504,10 +527,12 @@ impl Network {
     async fn events(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<EventConnection> {
         Ok(nested_page::<NetworkEvents>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -517,10 +542,12 @@ impl Network {
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<InitiativeConnection> {
         Ok(nested_page::<NetworkInitiatives>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -530,10 +557,12 @@ impl Network {
     async fn quality_certifications(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<QualityCertificationConnection> {
         let args = PageArgs::new(first, after, last, before);
         Ok(nested_page::<NetworkCertifications>(ctx, self.0.id, args).await?.into())

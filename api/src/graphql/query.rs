@@ -153,10 +153,12 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "Conditions the countries must meet.")] filter: Option<CountryFilter>,
         #[graphql(desc = "Order of the list; defaults to NAME.")] order_by: Option<CountryOrderBy>,
-        #[graphql(desc = "Rows after `after` (at most 100, default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<CountryConnection> {
         let listing = filters::countries(filter.unwrap_or_default(), order_by.unwrap_or_default())?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
@@ -179,10 +181,12 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Conditions the topics must meet.")] filter: Option<TopicFilter>,
-        #[graphql(desc = "Rows after `after` (at most 100, default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<TopicConnection> {
         let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::topics(&keys, filter.unwrap_or_default()).await?;
@@ -204,10 +208,12 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Text in any language, matched without regard to case or accents.")] search: Option<String>,
-        #[graphql(desc = "Rows after `after` (at most 100, default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<NetworkConnection> {
         let listing = filters::networks(search.as_deref())?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
@@ -228,10 +234,12 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Conditions the organizations must meet.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "Rows after `after` (at most 100, default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<OrganizationConnection> {
         let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::organizations(&keys, filter.unwrap_or_default()).await?;
@@ -255,10 +263,12 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Conditions the institutions must meet.")] filter: Option<PoliceInstitutionFilter>,
-        #[graphql(desc = "Rows after `after` (at most 100, default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<PoliceInstitutionConnection> {
         let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::police_institutions(&keys, filter.unwrap_or_default()).await?;
@@ -285,10 +295,12 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Conditions the certifications must meet.")] filter: Option<QualityCertificationFilter>,
-        #[graphql(desc = "Rows after `after` (at most 100, default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<QualityCertificationConnection> {
         let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::quality_certifications(&keys, filter.unwrap_or_default()).await?;
@@ -320,10 +332,12 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "Conditions the publications must meet.")] filter: Option<PublicationFilter>,
         #[graphql(desc = "Order of the list; defaults to NEWEST.")] order_by: Option<PublicationOrderBy>,
-        #[graphql(desc = "Rows after `after` (at most 100, default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<PublicationConnection> {
         let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::publications(&keys, filter.unwrap_or_default(), order_by.unwrap_or_default()).await?;
@@ -348,10 +362,12 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "Conditions the initiatives must meet.")] filter: Option<InitiativeFilter>,
         #[graphql(desc = "Order of the list; defaults to NAME.")] order_by: Option<InitiativeOrderBy>,
-        #[graphql(desc = "Rows after `after` (at most 100, default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<InitiativeConnection> {
         let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::initiatives(&keys, filter.unwrap_or_default(), order_by.unwrap_or_default()).await?;
@@ -374,10 +390,12 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "Conditions the courses must meet.")] filter: Option<CourseFilter>,
         #[graphql(desc = "Order of the list; defaults to TITLE.")] order_by: Option<CourseOrderBy>,
-        #[graphql(desc = "Rows after `after` (at most 100, default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<CourseConnection> {
         let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::courses(&keys, filter.unwrap_or_default(), order_by.unwrap_or_default()).await?;
@@ -400,10 +418,12 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "Conditions the offerings must meet.")] filter: Option<CourseOfferingFilter>,
         #[graphql(desc = "Order of the list; defaults to STARTS_FIRST.")] order_by: Option<CourseOfferingOrderBy>,
-        #[graphql(desc = "Rows after `after` (at most 100, default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<CourseOfferingConnection> {
         let database = database(ctx)?;
         let keys = KeyResolver::new(database);
@@ -432,10 +452,12 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "Conditions the events must meet.")] filter: Option<EventFilter>,
         #[graphql(desc = "Order of the list; defaults to LATEST.")] order_by: Option<EventOrderBy>,
-        #[graphql(desc = "Rows after `after` (at most 100, default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<EventConnection> {
         let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::events(&keys, filter.unwrap_or_default(), order_by.unwrap_or_default()).await?;
@@ -457,10 +479,12 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Conditions the targets must meet.")] filter: Option<TargetFilter>,
-        #[graphql(desc = "Rows after `after` (at most 100, default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before` (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<TargetConnection> {
         let keys = KeyResolver::new(database(ctx)?);
         let listing = filters::targets(&keys, filter.unwrap_or_default()).await?;

@@ -261,6 +261,13 @@ relation!(
     CourseOfferings => course_offerings::Model, latest_offerings(), col("course_offerings", "course_id")
 );
 relation!(
+    /// A course's offerings that start today or later, earliest first.
+    CourseUpcomingOfferings => course_offerings::Model,
+    Listing::new("course_offerings", Ordering::by_date("STARTS_FIRST", "course_offerings", "starts_on", false))
+        .filter(col("course_offerings", "starts_on").gte(Expr::cust("CURRENT_DATE"))),
+    col("course_offerings", "course_id")
+);
+relation!(
     /// Universities accrediting or certifying a course.
     CourseAccreditations => accreditations::Model,
     Listing::new("accreditations", Ordering::by_int("ID", "accreditations", "id", false)),

@@ -129,12 +129,31 @@ impl Course {
     async fn offerings(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Rows after `after`.")] first: Option<i32>,
-        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
-        #[graphql(desc = "Rows before `before`.")] last: Option<i32>,
-        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
     ) -> Result<CourseOfferingConnection> {
         Ok(nested_page::<CourseOfferings>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
+    }
+
+    /// Editions that start today (the database's current date) or later, earliest first;
+    /// the catalogue's "next offerings".
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
+    async fn upcoming_offerings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
+    ) -> Result<CourseOfferingConnection> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(nested_page::<CourseUpcomingOfferings>(ctx, self.0.id, args).await?.into())
     }
 
     /// Universities that accredit or certify the course.

@@ -182,3 +182,34 @@ async fn network_lists_the_certifications_it_supported(app: &TestApp) {
     assert_eq!(data["network"]["qualityCertifications"]["totalCount"], json!(expected.len()));
 }
 on_both!(network_certifications, network_lists_the_certifications_it_supported);
+
+async fn upcoming_offerings_start_today_or_later(app: &TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let today = chrono_today();
+    let offerings = json!([
+        { "id": "offering-future", "course_id": "course-redppol-onsite", "modality": "on_site", "start": "2099-03-01",
+          "date_precision": "day", "status": "scheduled", "sources": [] },
+        { "id": "offering-today", "course_id": "course-redppol-onsite", "modality": "on_site", "start": today,
+          "date_precision": "day", "status": "scheduled", "sources": [] }
+    ]);
+    std::fs::write(dir.path().join("course_offerings.json"), offerings.to_string()).unwrap();
+    api::import::import(&app.db, &api::import::Dataset::from_dir(dir.path()).unwrap()).await.unwrap();
+    let data = app
+        .data(r#"{ course(code: "REDPPOL-OS") { upcomingOfferings { nodes { slug availability } } } }"#, json!({}))
+        .await;
+    let slugs: Vec<&str> = data["course"]["upcomingOfferings"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["offering-today", "offering-future"], "past editions are left out, earliest first");
+}
+on_both!(upcoming_offerings, upcoming_offerings_start_today_or_later);
+
+/// Returns today's UTC date as `YYYY-MM-DD`, the date both databases use for CURRENT_DATE
+/// when the server runs in UTC.
+fn chrono_today() -> String {
+    let output = std::process::Command::new("date").args(["-u", "+%Y-%m-%d"]).output().unwrap();
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}

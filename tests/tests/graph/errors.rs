@@ -43,7 +43,7 @@ async fn executor_errors_get_codes_too(app: &TestApp) {
         ("{ countries( }", "GRAPHQL_VALIDATION_FAILED"),
         (
             r#"{ qualityCertification(slug: "cert-pep-bcs-mex-calea") { validity(date: "31/01/2025") } }"#,
-            "BAD_USER_INPUT",
+            "GRAPHQL_VALIDATION_FAILED",
         ),
     ];
     for (query, code) in cases {
@@ -65,7 +65,7 @@ async fn cursor_of_another_list_is_rejected(app: &TestApp) {
     let cursor = data["courses"]["pageInfo"]["endCursor"].clone();
     let error = app.error("query($c: String) { countries(after: $c) { totalCount } }", json!({ "c": cursor })).await;
     assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
-    assert!(error["message"].as_str().unwrap().contains("courses.NAME"), "{error}");
+    assert!(error["message"].as_str().unwrap().contains("courses by NAME"), "{error}");
 }
 on_both!(cursor_list, cursor_of_another_list_is_rejected);
 
@@ -94,3 +94,39 @@ async fn malformed_body_gets_a_coded_400(app: &TestApp) {
     }
 }
 on_both!(malformed_body, malformed_body_gets_a_coded_400);
+
+async fn bad_date_variable_fails_before_execution(app: &TestApp) {
+    let query =
+        r#"query($d: Date!) { policeInstitution(slug: "inst-pep-bcs-mex") { certifications { validity(date: $d) } } }"#;
+    for bad in ["2026/12/04", "2026-12-4", "tomorrow"] {
+        let response = app.post(query, json!({ "d": bad })).await;
+        assert!(response.get("data").is_none_or(serde_json::Value::is_null), "no field ran for {bad}: {response}");
+        let errors = response["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "one error for {bad}: {response}");
+        assert_eq!(errors[0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "{bad}");
+        assert!(errors[0]["message"].as_str().unwrap().contains("YYYY-MM-DD"), "{bad}: {response}");
+    }
+    let data = app.data(query, json!({ "d": "2026-12-04" })).await;
+    assert_eq!(data["policeInstitution"]["certifications"][0]["validity"], "VALID");
+}
+on_both!(bad_date, bad_date_variable_fails_before_execution);
+
+async fn misspelt_enum_lists_the_values(app: &TestApp) {
+    let error = app.error("{ initiatives(filter: { evidenceLevels: [EFECTIVE] }) { totalCount } }", json!({})).await;
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains("EFFECTIVE, PROMISING"), "{message}");
+    assert_eq!(error["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
+}
+on_both!(enum_hint, misspelt_enum_lists_the_values);
+
+async fn syntax_error_reads_as_a_sentence(app: &TestApp) {
+    let error = app.error("{ countries( }", json!({})).await;
+    let message = error["message"].as_str().unwrap();
+    assert!(message.starts_with("The query has a syntax error at line 1"), "{message}");
+    assert!(!message.contains('\n'), "{message}");
+    let response = app.client().post(app.url()).json(&json!({ "foo": 1 })).send().await.unwrap();
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+}
+on_both!(syntax_error, syntax_error_reads_as_a_sentence);
