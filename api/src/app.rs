@@ -14,6 +14,9 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
+use tower_http::LatencyUnit;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::config::Config;
 use crate::db::{self, StatementCounter};
@@ -59,9 +62,15 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
 /// Builds the routes over a schema and database.
 pub async fn router(schema: ApiSchema, db: DatabaseConnection, request_timeout: Duration) -> Router {
     let enum_values = Arc::new(enum_values(&schema).await);
+    // One INFO line per request with method, path, status and duration.
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+        .on_request(())
+        .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Millis));
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/health", get(health))
+        .layer(trace)
         .with_state(AppState { schema, db, request_timeout, enum_values })
 }
 
