@@ -48,6 +48,9 @@ pub struct App {
 /// off), and builds the routes.
 pub async fn build(config: &Config) -> anyhow::Result<App> {
     let (db, statements) = db::connect(&config.database_url).await?;
+    // Replicas starting together on one PostgreSQL database take turns, so that only the
+    // first one migrates and imports the seed data.
+    let start_up = db::StartUpLock::acquire(&db).await?;
     db::migrate(&db).await?;
     if config.import_seed {
         let report = crate::import::import_seed_if_empty(&db).await?;
@@ -55,6 +58,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
             tracing::info!(created = report.created, "imported the seed data set into an empty database");
         }
     }
+    start_up.release().await?;
     let router = router(build_schema(), db.clone(), config.request_timeout).await;
     Ok(App { router, db, statements })
 }

@@ -5,7 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context as _;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait,
+};
 
 /// Counts SQL statements sent on a connection; tests and benchmarks read it to prove
 /// that a request's statement count follows its nesting depth, not its row count.
@@ -43,6 +45,38 @@ pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, Statement
         tracing::debug!(target: "api::sql", elapsed_ms = info.elapsed.as_millis() as u64, failed = info.failed, sql = %info.statement.sql, "sql statement");
     });
     Ok((db, counter))
+}
+
+/// Serializes start-up (migrations and the seed import) between replicas on PostgreSQL.
+///
+/// The lock is a transaction-scoped advisory lock held by one pooled connection while the
+/// migrations run on the others, so it is released even if the process dies. SQLite
+/// needs none, because one SQLite file serves one process.
+pub struct StartUpLock(Option<DatabaseTransaction>);
+
+/// Advisory lock key for start-up; any constant shared by all replicas works.
+const START_UP_LOCK_KEY: i64 = 0x4f41_535f_4e45_5457;
+
+impl StartUpLock {
+    /// Waits until no other replica is starting up.
+    pub async fn acquire(db: &DatabaseConnection) -> anyhow::Result<StartUpLock> {
+        if db.get_database_backend() != DbBackend::Postgres {
+            return Ok(StartUpLock(None));
+        }
+        let txn = db.begin().await.context("could not open the start-up transaction")?;
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({START_UP_LOCK_KEY})"))
+            .await
+            .context("could not take the start-up lock")?;
+        Ok(StartUpLock(Some(txn)))
+    }
+
+    /// Lets the next replica start up.
+    pub async fn release(self) -> anyhow::Result<()> {
+        if let Some(txn) = self.0 {
+            txn.commit().await.context("could not release the start-up lock")?;
+        }
+        Ok(())
+    }
 }
 
 /// Applies pending migrations.

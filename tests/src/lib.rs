@@ -135,6 +135,14 @@ impl TestApp {
     }
 }
 
+/// Creates a fresh empty database on the harness's PostgreSQL cluster and returns its URL;
+/// `None` when PostgreSQL tests are skipped here.
+pub async fn fresh_postgres_database() -> Option<String> {
+    let cluster = postgres::cluster().await?;
+    let number = DATABASE_NUMBER.fetch_add(1, Ordering::Relaxed);
+    Some(cluster.create_database(&format!("test_{}_{number}", std::process::id())).await)
+}
+
 /// Runs one async test body on SQLite and on PostgreSQL.
 #[macro_export]
 macro_rules! on_both {

@@ -10,6 +10,7 @@ mod import;
 mod locale;
 mod nodes;
 mod pagination;
+mod replicas;
 mod schema;
 mod seed;
 mod statements;
