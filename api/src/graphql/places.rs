@@ -337,7 +337,7 @@ pub struct LegalInstrument {
     pub body: Option<String>,
     /// Session in which it was adopted.
     pub session: Option<String>,
-    /// What it did for the network.
+    /// Effect of the instrument on the network.
     pub effect: Option<String>,
     /// Addresses of the sources.
     pub sources: Vec<String>,
@@ -348,7 +348,7 @@ pub struct LegalInstrument {
 pub struct ReportedResult {
     /// Year the figure refers to.
     pub as_of_year: Option<i32>,
-    /// What was counted.
+    /// Quantity counted.
     pub metric: String,
     /// The figure.
     pub value: Option<f64>,
@@ -496,8 +496,8 @@ impl Network {
         strings(&self.0.unverified_claims)
     }
 
-    /// Further facts from the data set (name variants, fund, partners) as JSON, without a
-    /// stable shape; typed fields will replace them as front ends need them.
+    /// Further facts from the data set (name variants, fund, partners) as JSON without a
+    /// stable shape. Typed fields will replace them as front ends need them.
     async fn details(&self) -> async_graphql::Json<Value> {
         async_graphql::Json(self.0.details.clone())
     }
