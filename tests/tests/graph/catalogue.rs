@@ -96,37 +96,16 @@ async fn country_page_shows_its_institutions_and_initiatives(app: &TestApp) {
         )
         .await;
     let institutions = super::seed::ids_where("police_institutions.json", |r| r["country_id"] == "country-bra");
-    let mut got: Vec<String> = data["country"]["policeInstitutions"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["slug"].as_str().unwrap().to_owned())
-        .collect();
-    got.sort();
-    assert_eq!(got, institutions);
+    assert_eq!(super::seed::slugs(&data["country"]["policeInstitutions"]), institutions);
     let initiatives = super::seed::ids_where("initiatives.json", |r| {
         super::seed::contains(r, "country_ids", "country-bra")
             || super::seed::contains(r, "participating_country_ids", "country-bra")
     });
-    let mut got: Vec<String> = data["country"]["initiatives"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["slug"].as_str().unwrap().to_owned())
-        .collect();
-    got.sort();
-    assert_eq!(got, initiatives);
+    assert_eq!(super::seed::slugs(&data["country"]["initiatives"]), initiatives);
     assert_eq!(data["country"]["initiatives"]["totalCount"], json!(initiatives.len()));
     let publications =
         super::seed::ids_where("publications.json", |r| super::seed::contains(r, "country_ids", "country-bra"));
-    let mut got: Vec<String> = data["country"]["publications"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["slug"].as_str().unwrap().to_owned())
-        .collect();
-    got.sort();
-    assert_eq!(got, publications);
+    assert_eq!(super::seed::slugs(&data["country"]["publications"]), publications);
 }
 on_both!(country_page, country_page_shows_its_institutions_and_initiatives);
 
@@ -171,14 +150,7 @@ async fn network_lists_the_certifications_it_supported(app: &TestApp) {
         .data(r#"{ network(slug: "network-redppol") { qualityCertifications(first: 100) { totalCount nodes { slug } } } }"#, json!({}))
         .await;
     let expected = super::seed::ids_where("quality_certifications.json", |r| r["network_id"] == "network-redppol");
-    let mut got: Vec<String> = data["network"]["qualityCertifications"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["slug"].as_str().unwrap().to_owned())
-        .collect();
-    got.sort();
-    assert_eq!(got, expected);
+    assert_eq!(super::seed::slugs(&data["network"]["qualityCertifications"]), expected);
     assert_eq!(data["network"]["qualityCertifications"]["totalCount"], json!(expected.len()));
 }
 on_both!(network_certifications, network_lists_the_certifications_it_supported);

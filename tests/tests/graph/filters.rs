@@ -3,14 +3,7 @@
 use integration_tests::{TestApp, on_both};
 use serde_json::{Value, json};
 
-use super::seed::{contains, ids_where, records};
-
-fn slugs(list: &Value) -> Vec<String> {
-    let mut slugs: Vec<String> =
-        list["nodes"].as_array().unwrap().iter().map(|n| n["slug"].as_str().unwrap().to_owned()).collect();
-    slugs.sort();
-    slugs
-}
+use super::seed::{contains, ids_where, records, slugs};
 
 /// Returns a topic's slug with the slugs of all its descendants.
 fn topic_tree(root: &str) -> Vec<String> {

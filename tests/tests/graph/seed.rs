@@ -22,3 +22,15 @@ pub fn ids_where(file: &str, keep: impl Fn(&Value) -> bool) -> Vec<String> {
 pub fn contains(record: &Value, field: &str, value: &str) -> bool {
     record[field].as_array().is_some_and(|items| items.iter().any(|item| item == value))
 }
+
+/// Returns the sorted `slug`s of a connection's `nodes`.
+pub fn slugs(connection: &Value) -> Vec<String> {
+    let mut slugs: Vec<String> = connection["nodes"]
+        .as_array()
+        .expect("the connection has nodes")
+        .iter()
+        .map(|node| node["slug"].as_str().expect("each node has a slug").to_owned())
+        .collect();
+    slugs.sort();
+    slugs
+}
