@@ -206,7 +206,7 @@ async fn graphql_post(
     }
 }
 
-/// Answers a body that is not a GraphQL request with a coded JSON error.
+/// Builds the coded JSON 400 response for a body that is not a GraphQL request.
 fn bad_request(rejection: &GraphQLRejection) -> Response {
     let message = format!(
         "The request is not a valid GraphQL request ({}); send a JSON object with a `query` string and optional `variables` and `operationName`.",

@@ -9,8 +9,8 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait,
 };
 
-/// Counts SQL statements sent on a connection; tests and benchmarks read it to prove
-/// that a request's statement count follows its nesting depth, not its row count.
+/// Counts SQL statements sent on a connection. Tests read it to prove that a request's
+/// statement count follows its nesting depth, not its row count.
 #[derive(Clone, Debug, Default)]
 pub struct StatementCounter(Arc<AtomicU64>);
 

@@ -1,6 +1,6 @@
 //! GraphQL enums whose values are stored as lower snake-case text in the database.
 //!
-//! Each enum knows its stored spelling, so the importer validates data files against the
+//! Each enum carries its stored spelling, so the importer validates data files against the
 //! same list the schema publishes.
 
 use crate::error::ApiError;
@@ -50,11 +50,11 @@ pub trait DbEnum: Sized {
     fn from_db_value(value: &str) -> Option<Self>;
 }
 
-/// Reads a stored enum value; a value outside the enum means the database was written by
-/// something other than this API, which is reported as an internal error.
+/// Reads a stored enum value. A value outside the enum means something other than this API
+/// wrote the database, so it is reported as an internal error.
 pub fn stored<T: DbEnum>(column: &str, value: &str) -> Result<T, ApiError> {
     T::from_db_value(value)
-        .ok_or_else(|| ApiError::Unexpected(format!("column {column} holds unknown value {value:?}")))
+        .ok_or_else(|| ApiError::Unexpected(format!("column {column} contains the unknown value {value:?}")))
 }
 
 db_enum! {
@@ -256,7 +256,7 @@ db_enum! {
 }
 
 db_enum! {
-    /// Where an offering stands today, derived from its status, dates and enrolment window.
+    /// Availability of an offering today, derived from its status, dates and enrolment window.
     OfferingAvailability {
         /// Starts later; enrolment is not open now.
         Upcoming = "upcoming",

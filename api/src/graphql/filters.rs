@@ -93,8 +93,8 @@ pub struct QualityCertificationFilter {
     pub standard: Option<String>,
     /// Only certifications with these statuses.
     pub statuses: Option<Vec<CertificationStatus>>,
-    /// Only active certifications issued on or before this date (first day of an imprecise
-    /// issue date) and not expired on it; `validity(date:)` gives the exact result per record.
+    /// Only active certifications issued on or before this date (the first day of an imprecise
+    /// issue date) and not expired on it. `validity(date:)` gives the exact result per record.
     pub valid_on: Option<Date>,
     /// Only records an independent source confirmed (true) or not (false).
     pub verified: Option<bool>,
@@ -259,8 +259,8 @@ fn col(table: &'static str, column: &'static str) -> Expr {
 /// Adds a case- and accent-insensitive text match on the table's `search_text` column.
 ///
 /// NOTE: `LIKE '%…%'` scans the table, because no B-tree index serves a substring match.
-/// That is cheap at the data set's size (hundreds of rows); a trigram index on
-/// PostgreSQL would be the next step for tables that grow to many thousands.
+/// That is cheap at the data set's size, hundreds of rows. A trigram index on PostgreSQL
+/// would be the next step for tables that grow to many thousands.
 pub fn search(listing: Listing, text: Option<&str>) -> ApiResult<Listing> {
     let Some(text) = text else { return Ok(listing) };
     let folded = fold(text);

@@ -392,7 +392,7 @@ connection!(
 impl QualityCertification {
     /// Decides validity on `date`: an active certification is valid from its issue date
     /// to its expiry date; without an issue date, or with an imprecise one that contains
-    /// `date`, the answer is unknown.
+    /// `date`, the result is unknown.
     pub fn validity_on(&self, date: Date) -> Result<Validity> {
         let status: CertificationStatus = stored("quality_certifications.status", &self.0.status)?;
         if status != CertificationStatus::Active {

@@ -47,7 +47,7 @@ pub struct ImportError {
 #[derive(Debug)]
 pub struct ImportErrors(pub Vec<ImportError>);
 
-/// The most failures listed in one message; the count covers them all.
+/// Maximum number of failures listed in one message; the count covers them all.
 const MAX_LISTED_ERRORS: usize = 50;
 
 impl std::fmt::Display for ImportErrors {
