@@ -32,6 +32,12 @@ pub struct Model {
     pub legal_basis: Option<String>,
     pub network_id: Option<i32>,
     pub notes: Option<String>,
+    pub status: String,
+    pub visibility: String,
+    pub version: i32,
+    pub status_changed_at: Option<DateTimeUtc>,
+    pub published_at: Option<DateTimeUtc>,
+    pub status_changed_by_id: Option<i32>,
 }
 
 /// Relations are resolved by the API's batch loaders, not through sea-orm joins.

@@ -6,6 +6,7 @@
 #![allow(missing_docs, reason = "derived column enums and fields mirror the documented migrations")]
 
 pub mod accreditations;
+pub mod api_tokens;
 pub mod countries;
 pub mod course_offerings;
 pub mod course_topics;
@@ -18,6 +19,8 @@ pub mod initiative_countries;
 pub mod initiative_organizations;
 pub mod initiative_topics;
 pub mod initiatives;
+pub mod member_network_roles;
+pub mod members;
 pub mod networks;
 pub mod offering_organizations;
 pub mod organizations;
@@ -27,5 +30,6 @@ pub mod publication_organizations;
 pub mod publication_topics;
 pub mod publications;
 pub mod quality_certifications;
+pub mod revisions;
 pub mod targets;
 pub mod topics;

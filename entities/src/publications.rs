@@ -33,6 +33,13 @@ pub struct Model {
     pub license: Option<String>,
     pub abstracts: Json,
     pub notes: Option<String>,
+    pub status: String,
+    pub visibility: String,
+    pub version: i32,
+    pub status_changed_at: Option<DateTimeUtc>,
+    pub published_at: Option<DateTimeUtc>,
+    pub status_changed_by_id: Option<i32>,
+    pub network_id: Option<i32>,
 }
 
 /// Relations are resolved by the API's batch loaders, not through sea-orm joins.

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261204_000001_create_reference_tables;
 mod m20261204_000002_create_content_tables;
 mod m20261204_000003_create_training_tables;
+mod m20261204_000004_create_identity_and_editorial_tables;
 mod table_helpers;
 
 /// Applies every migration in order; the server runs it at start-up.
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_create_reference_tables::Migration),
             Box::new(m20261204_000002_create_content_tables::Migration),
             Box::new(m20261204_000003_create_training_tables::Migration),
+            Box::new(m20261204_000004_create_identity_and_editorial_tables::Migration),
         ]
     }
 }

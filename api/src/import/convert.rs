@@ -318,21 +318,44 @@ stamped!(
     organizations,
     networks,
     quality_certifications,
-    publications,
-    initiatives,
     courses,
     course_offerings,
     events,
     targets
 );
 
+/// Editorial rows keep their life-cycle state when re-imported, and a changed row gets
+/// the next version, so that an editor's pending update still detects the import.
+macro_rules! stamped_editorial {
+    ($($module:ident),+) => {
+        $(impl Stamped for $module::Model {
+            fn row_id(&self) -> i32 {
+                self.id
+            }
+
+            fn stamp(&mut self, stored: &Self, updated: Option<DateTime<Utc>>) {
+                self.id = stored.id;
+                self.created_at = stored.created_at;
+                self.updated_at = updated.unwrap_or(stored.updated_at);
+                self.status.clone_from(&stored.status);
+                self.visibility.clone_from(&stored.visibility);
+                self.status_changed_at = stored.status_changed_at;
+                self.published_at = stored.published_at;
+                self.status_changed_by_id = stored.status_changed_by_id;
+                self.version = if updated.is_some() { stored.version + 1 } else { stored.version };
+            }
+        })+
+    };
+}
+stamped_editorial!(publications, initiatives);
+
 /// Folds every given text, for the `search_text` column.
-fn search_text<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
+pub(crate) fn search_text<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
     parts.into_iter().flatten().map(fold).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" \u{1f} ")
 }
 
 /// Lists every translation of a locale map.
-fn all_texts(map: &Json) -> Vec<&str> {
+pub(crate) fn all_texts(map: &Json) -> Vec<&str> {
     map.as_object().map(|m| m.values().filter_map(Json::as_str).collect()).unwrap_or_default()
 }
 
@@ -717,6 +740,13 @@ pub fn publication(r: &PublicationRecord, keys: &Keys, now: DateTime<Utc>) -> Re
         license: at.opt_text("license", r.license.as_ref())?,
         abstracts,
         notes: at.opt_text("notes", r.notes.as_ref())?,
+        status: "published".to_owned(),
+        visibility: "public".to_owned(),
+        version: 1,
+        status_changed_at: None,
+        published_at: None,
+        status_changed_by_id: None,
+        network_id: keys.opt(Kind::Network, r.network_id.as_deref(), &at, "network_id")?,
     })
 }
 
@@ -812,6 +842,12 @@ pub fn initiative(r: &InitiativeRecord, keys: &Keys, now: DateTime<Utc>) -> Resu
         legal_basis: at.opt_text("legal_basis", r.legal_basis.as_ref())?,
         network_id: keys.opt(Kind::Network, r.network_id.as_deref(), &at, "network_id")?,
         notes: at.opt_text("notes", r.notes.as_ref())?,
+        status: "published".to_owned(),
+        visibility: "public".to_owned(),
+        version: 1,
+        status_changed_at: None,
+        published_at: None,
+        status_changed_by_id: None,
     })
 }
 

@@ -6,7 +6,7 @@
 //! by their string id (stored as `slug`), and a row is written only when it differs from
 //! what is stored, so a second run of the same data changes nothing.
 
-mod convert;
+pub(crate) mod convert;
 pub mod records;
 
 use std::collections::{BTreeSet, HashMap};

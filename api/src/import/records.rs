@@ -180,6 +180,8 @@ pub struct PublicationRecord {
     #[serde(default)]
     pub abstracts: Texts,
     pub notes: Option<String>,
+    /// The network whose editors maintain the publication.
+    pub network_id: Option<String>,
     pub sources: Vec<String>,
 }
 
