@@ -18,8 +18,10 @@ use tower_http::LatencyUnit;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::db::{self, StatementCounter};
+use crate::error::ApiError;
 use crate::graphql::{ApiSchema, MAX_COMPLEXITY, MAX_DEPTH, build_schema};
 use crate::loaders::RequestLoaders;
 use crate::locale::RequestLocale;
@@ -30,6 +32,7 @@ pub struct AppState {
     schema: ApiSchema,
     db: DatabaseConnection,
     request_timeout: Duration,
+    auth: Arc<Authenticator>,
     /// Each enum's values, named in errors about a misspelt value.
     enum_values: Arc<HashMap<String, Vec<String>>>,
 }
@@ -47,6 +50,15 @@ pub struct App {
 /// Connects, migrates, imports the seed data into an empty database (unless switched
 /// off), and builds the routes.
 pub async fn build(config: &Config) -> anyhow::Result<App> {
+    let (db, statements) = prepare_database(config).await?;
+    let auth = Authenticator::new(config.oauth.clone())?;
+    let router = router(build_schema(), db.clone(), config.request_timeout, auth).await;
+    Ok(App { router, db, statements })
+}
+
+/// Connects, migrates and imports the seed data into an empty database (unless switched
+/// off): the start-up shared by the server and the admin commands.
+pub async fn prepare_database(config: &Config) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {
     let (db, statements) = db::connect(&config.database_url).await?;
     // Replicas starting together on one PostgreSQL database take turns, so that only the
     // first one migrates and imports the seed data.
@@ -59,12 +71,16 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         }
     }
     start_up.release().await?;
-    let router = router(build_schema(), db.clone(), config.request_timeout).await;
-    Ok(App { router, db, statements })
+    Ok((db, statements))
 }
 
 /// Builds the routes over a schema and database.
-pub async fn router(schema: ApiSchema, db: DatabaseConnection, request_timeout: Duration) -> Router {
+pub async fn router(
+    schema: ApiSchema,
+    db: DatabaseConnection,
+    request_timeout: Duration,
+    auth: Authenticator,
+) -> Router {
     let enum_values = Arc::new(enum_values(&schema).await);
     // One INFO line per request with method, path, status and duration.
     let trace = TraceLayer::new_for_http()
@@ -75,7 +91,7 @@ pub async fn router(schema: ApiSchema, db: DatabaseConnection, request_timeout: 
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/health", get(health))
         .layer(trace)
-        .with_state(AppState { schema, db, request_timeout, enum_values })
+        .with_state(AppState { schema, db, request_timeout, auth: Arc::new(auth), enum_values })
 }
 
 /// Lists the values of every enum in the schema, read by introspection.
@@ -190,7 +206,18 @@ async fn graphql_get(
         .and_then(|accept| accept.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
     match request {
-        Ok(request) if !wants_html => execute(&state, &headers, request).await,
+        Ok(request) if !wants_html => {
+            if is_mutation(&request.0) {
+                let body = serde_json::json!({ "errors": [{
+                    "message": "Mutations are accepted only over POST; send the request as a POST with a JSON body.",
+                    "extensions": { "code": "METHOD_NOT_ALLOWED" },
+                }] });
+                let mut response = (StatusCode::METHOD_NOT_ALLOWED, axum::Json(body)).into_response();
+                response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+                return response;
+            }
+            execute(&state, &headers, request).await
+        }
         _ => Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response(),
     }
 }
@@ -216,7 +243,44 @@ fn bad_request(rejection: &GraphQLRejection) -> Response {
     (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
 }
 
-/// Runs one GraphQL request with its own loaders and negotiated locale.
+/// Whether the operation a request selects is a mutation.
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else { return false };
+    let operation = match (&document.operations, request.operation_name.as_deref()) {
+        (async_graphql::parser::types::DocumentOperations::Single(operation), _) => Some(operation),
+        (async_graphql::parser::types::DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
+        (async_graphql::parser::types::DocumentOperations::Multiple(operations), None) => {
+            operations.values().next().filter(|_| operations.len() == 1)
+        }
+    };
+    operation.is_some_and(|operation| operation.node.ty == async_graphql::parser::types::OperationType::Mutation)
+}
+
+/// The header that asks for the draft preview: `Preview: drafts`.
+const PREVIEW_HEADER: &str = "preview";
+
+/// Builds the JSON response for a request rejected before execution.
+fn rejected(error: &ApiError) -> Response {
+    use async_graphql::ErrorExtensions as _;
+    let status = match error {
+        ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+        ApiError::BadInput { .. } => StatusCode::BAD_REQUEST,
+        ApiError::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let error = error.extend();
+    let body = serde_json::json!({ "errors": [{ "message": error.message, "extensions": error.extensions }] });
+    let mut response = (status, axum::Json(body)).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
+    }
+    response
+}
+
+/// Runs one GraphQL request as its caller, with its own loaders and negotiated locale.
 async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest) -> Response {
     let request = request.into_inner();
     if request.query.trim().is_empty() {
@@ -226,10 +290,37 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest)
         }] });
         return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
     }
+    let authorization = match headers.get(header::AUTHORIZATION).map(|value| value.to_str()) {
+        None => None,
+        Some(Ok(value)) => Some(value),
+        Some(Err(_)) => {
+            return rejected(&ApiError::Unauthenticated(
+                "Authentication failed: the Authorization header is not valid text.".into(),
+            ));
+        }
+    };
+    let viewer = match state.auth.authenticate(&state.db, authorization).await {
+        Ok(viewer) => viewer,
+        Err(error) => return rejected(&error),
+    };
+    let preview = match headers.get(PREVIEW_HEADER).map(|value| value.to_str().map(str::trim)) {
+        None => false,
+        Some(Ok("drafts")) => true,
+        Some(_) => {
+            return rejected(&ApiError::bad_input(
+                "Preview",
+                "The Preview header accepts one value, `drafts`; send `Preview: drafts` or leave the header out.",
+            ));
+        }
+    };
+    let audience = match viewer.audience(preview) {
+        Ok(audience) => audience,
+        Err(error) => return rejected(&error),
+    };
     let accept_language = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
     let locale = RequestLocale::from_accept_language(accept_language);
-    let (loaders, driver) = RequestLoaders::new(state.db.clone());
-    let request = request.data(state.db.clone()).data(loaders).data(locale);
+    let (loaders, driver) = RequestLoaders::new(state.db.clone(), audience.clone());
+    let request = request.data(state.db.clone()).data(loaders).data(locale).data(viewer).data(audience);
     let mut response =
         match tokio::time::timeout(state.request_timeout, driver.run(state.schema.execute(request))).await {
             Ok(response) => response,
@@ -253,6 +344,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest)
     let response: GraphQLResponse = response.into();
     let mut response = response.into_response();
     response.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.locale.code()));
-    response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    // Answers depend on the caller and the preview, so shared caches must key on them too.
+    response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language, Authorization, Preview"));
     response
 }

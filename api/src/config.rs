@@ -22,6 +22,28 @@ pub struct Config {
     pub import_seed: bool,
     /// `REQUEST_TIMEOUT_SECONDS`: longest time one GraphQL request may run (default 30).
     pub request_timeout: Duration,
+    /// The identity provider, when `OAUTH_ISSUER` is set; without one, only API tokens
+    /// authenticate callers.
+    pub oauth: Option<OAuthConfig>,
+}
+
+/// How the API, as an OAuth 2.0 resource server, validates the provider's access tokens.
+#[derive(Clone, Debug)]
+pub struct OAuthConfig {
+    /// `OAUTH_ISSUER`: the provider's issuer URL; its metadata is read from
+    /// `{issuer}/.well-known/openid-configuration` (or `oauth-authorization-server`).
+    pub issuer: String,
+    /// `OAUTH_AUDIENCE`: the audience (`aud`) that tokens for this API carry.
+    pub audience: String,
+    /// `OAUTH_CLIENT_ID` and `OAUTH_CLIENT_SECRET`: the API's own client at the provider,
+    /// used for RFC 7662 introspection of opaque tokens; without them, only JWTs are accepted.
+    pub introspection_client: Option<(String, String)>,
+    /// `OAUTH_CLOCK_SKEW_SECONDS`: how far past `exp` (or before `nbf`) a token is still
+    /// accepted, for clocks that differ (default 30, at most 300).
+    pub clock_skew: Duration,
+    /// `OAUTH_JWKS_MIN_REFRESH_SECONDS`: the shortest time between two reads of the key
+    /// set prompted by an unknown key id (default 30), so bad tokens cannot flood the provider.
+    pub jwks_min_refresh: Duration,
 }
 
 impl Config {
@@ -51,6 +73,43 @@ impl Config {
                 "REQUEST_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 3600, got {timeout:?}"
             ),
         };
-        Ok(Config { database_url, listen_addr, import_seed, request_timeout })
+        let oauth = OAuthConfig::from_env()?;
+        Ok(Config { database_url, listen_addr, import_seed, request_timeout, oauth })
+    }
+}
+
+impl OAuthConfig {
+    /// Reads the `OAUTH_*` variables; returns `None` when `OAUTH_ISSUER` is unset.
+    pub fn from_env() -> anyhow::Result<Option<OAuthConfig>> {
+        let Some(issuer) = non_empty_var("OAUTH_ISSUER") else { return Ok(None) };
+        if !(issuer.starts_with("https://") || issuer.starts_with("http://")) {
+            anyhow::bail!("OAUTH_ISSUER must be the provider's http(s) issuer URL, got {issuer:?}");
+        }
+        let Some(audience) = non_empty_var("OAUTH_AUDIENCE") else {
+            anyhow::bail!(
+                "OAUTH_AUDIENCE must be set with OAUTH_ISSUER: the `aud` value of tokens issued for this API"
+            );
+        };
+        let introspection_client = match (non_empty_var("OAUTH_CLIENT_ID"), non_empty_var("OAUTH_CLIENT_SECRET")) {
+            (Some(id), Some(secret)) => Some((id, secret)),
+            (None, None) => None,
+            _ => anyhow::bail!("OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET must be set together, or neither"),
+        };
+        let clock_skew = Duration::from_secs(seconds_var("OAUTH_CLOCK_SKEW_SECONDS", 30, 300)?);
+        let jwks_min_refresh = Duration::from_secs(seconds_var("OAUTH_JWKS_MIN_REFRESH_SECONDS", 30, 86_400)?);
+        Ok(Some(OAuthConfig { issuer, audience, introspection_client, clock_skew, jwks_min_refresh }))
+    }
+}
+
+fn non_empty_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|value| value.trim().to_owned()).filter(|value| !value.is_empty())
+}
+
+/// Reads a whole number of seconds from 0 to `max`, or `default` when unset.
+fn seconds_var(name: &str, default: u64, max: u64) -> anyhow::Result<u64> {
+    let Some(value) = non_empty_var(name) else { return Ok(default) };
+    match value.parse::<u64>() {
+        Ok(seconds) if seconds <= max => Ok(seconds),
+        _ => anyhow::bail!("{name} must be a whole number of seconds from 0 to {max}, got {value:?}"),
     }
 }

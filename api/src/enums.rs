@@ -383,3 +383,57 @@ impl ApiError {
         ApiError::bad_input(field, format!("Unknown value \"{value}\" for `{field}`; expected one of: {expected}."))
     }
 }
+
+db_enum! {
+    /// Where a publication or initiative stands in the editorial life cycle.
+    ContentStatus {
+        /// Being written; seen only by its network's editors and admins, in the draft preview.
+        Draft = "draft",
+        /// Submitted for review; still hidden from readers.
+        InReview = "in_review",
+        /// Seen by its audience.
+        Published = "published",
+        /// Withdrawn from readers; an editor can restore it as a draft.
+        Archived = "archived",
+    }
+}
+
+db_enum! {
+    /// Who may read a published record.
+    Visibility {
+        /// Everyone, signed in or not.
+        Public = "public",
+        /// Signed-in members of the networks only.
+        MembersOnly = "members_only",
+    }
+}
+
+db_enum! {
+    /// What a recorded revision did.
+    RevisionAction {
+        /// Created the record.
+        Create = "create",
+        /// Changed the record's fields.
+        Update = "update",
+        /// Submitted the record for review.
+        Submit = "submit",
+        /// Published the record.
+        Publish = "publish",
+        /// Took the record back to draft.
+        Unpublish = "unpublish",
+        /// Archived the record.
+        Archive = "archive",
+        /// Restored an archived record as a draft.
+        Restore = "restore",
+    }
+}
+
+db_enum! {
+    /// Whether a member is a person or a partner application.
+    MemberKind {
+        /// A person, such as an officer, instructor or secretariat editor.
+        Person = "person",
+        /// A partner application that calls the API as itself.
+        Application = "application",
+    }
+}

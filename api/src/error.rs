@@ -12,6 +12,12 @@ pub enum ErrorCode {
     BadUserInput,
     /// A key or id names nothing.
     NotFound,
+    /// A credential was sent but is invalid, expired or revoked.
+    Unauthenticated,
+    /// The caller is known but lacks the role or scope the operation needs.
+    Forbidden,
+    /// A service the request depends on, such as the identity provider, did not respond.
+    ServiceUnavailable,
     /// Something failed inside the server; details are in the server log only.
     Internal,
 }
@@ -22,6 +28,9 @@ impl ErrorCode {
         match self {
             ErrorCode::BadUserInput => "BAD_USER_INPUT",
             ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -43,6 +52,12 @@ pub enum ApiError {
     },
     /// Nothing exists under the given key or id.
     NotFound(String),
+    /// The credential is invalid; the message says why without echoing the credential.
+    Unauthenticated(String),
+    /// The caller may not do this; the message names the role or scope needed.
+    Forbidden(String),
+    /// A dependency failed; the message is safe to show, the details are logged.
+    ServiceUnavailable(String),
     /// A database failure; clients see only a fixed message.
     Db(sea_orm::DbErr),
     /// Any other unexpected failure; clients see only a fixed message.
@@ -63,6 +78,9 @@ impl ApiError {
         match self {
             ApiError::BadInput { .. } => ErrorCode::BadUserInput,
             ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            ApiError::Forbidden(_) => ErrorCode::Forbidden,
+            ApiError::ServiceUnavailable(_) => ErrorCode::ServiceUnavailable,
             ApiError::Db(_) | ApiError::Unexpected(_) => ErrorCode::Internal,
         }
     }
@@ -78,7 +96,11 @@ impl ApiError {
     /// Describes the error for the server log, internals included.
     pub fn describe(&self) -> String {
         match self {
-            ApiError::BadInput { message, .. } | ApiError::NotFound(message) => message.clone(),
+            ApiError::BadInput { message, .. }
+            | ApiError::NotFound(message)
+            | ApiError::Unauthenticated(message)
+            | ApiError::Forbidden(message)
+            | ApiError::ServiceUnavailable(message) => message.clone(),
             ApiError::Db(err) => format!("database error: {err}"),
             ApiError::Unexpected(message) => format!("unexpected error: {message}"),
         }
@@ -95,7 +117,11 @@ impl ErrorExtensions for ApiError {
     fn extend(&self) -> async_graphql::Error {
         let code = self.code();
         let message = match self {
-            ApiError::BadInput { message, .. } | ApiError::NotFound(message) => message.clone(),
+            ApiError::BadInput { message, .. }
+            | ApiError::NotFound(message)
+            | ApiError::Unauthenticated(message)
+            | ApiError::Forbidden(message)
+            | ApiError::ServiceUnavailable(message) => message.clone(),
             ApiError::Db(_) | ApiError::Unexpected(_) => {
                 tracing::error!(error = %self.describe(), "request failed inside the server");
                 "An internal error occurred; the server log has the details.".to_owned()

@@ -1,7 +1,9 @@
 //! GraphQL API for the OAS Inter-American Network for the Prevention of Violence and Crime
 //! and the Inter-American Network for Police Development and Professionalization.
 
+pub mod admin;
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod enums;

@@ -28,6 +28,7 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{DatabaseConnection, EntityTrait, FromQueryResult, Iterable, PrimaryKeyToColumn, QueryFilter};
 use tokio::sync::mpsc;
 
+use crate::auth::Audience;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{
     Listing, Page, PageArgs, PagePlan, count_by_parent, fetch_all_by_parent, fetch_pages_by_parent,
@@ -43,6 +44,7 @@ impl From<LoadError> for ApiError {
                 ApiError::BadInput { field: field.clone(), message: message.clone() }
             }
             ApiError::NotFound(message) => ApiError::NotFound(message.clone()),
+            ApiError::Forbidden(message) => ApiError::Forbidden(message.clone()),
             other => ApiError::Unexpected(format!("batch load failed: {}", other.describe())),
         }
     }
@@ -117,24 +119,26 @@ impl LoadDriver {
 /// The loaders of one request, created lazily by type.
 pub struct RequestLoaders {
     db: DatabaseConnection,
+    audience: Audience,
     spawn: Spawn,
     loaders: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
 impl RequestLoaders {
-    /// Starts an empty set of loaders over `db`, with the driver that must run the request.
-    pub fn new(db: DatabaseConnection) -> (Self, LoadDriver) {
+    /// Starts an empty set of loaders over `db` that load only what `audience` may see,
+    /// with the driver that must run the request.
+    pub fn new(db: DatabaseConnection, audience: Audience) -> (Self, LoadDriver) {
         let (sender, queue) = mpsc::unbounded_channel();
         let spawn: Spawn = Arc::new(move |load| {
             // A send fails only once the request has finished, when no load is awaited.
             let _ = sender.send(load);
         });
-        (RequestLoaders { db, spawn, loaders: Mutex::new(HashMap::new()) }, LoadDriver { queue })
+        (RequestLoaders { db, audience, spawn, loaders: Mutex::new(HashMap::new()) }, LoadDriver { queue })
     }
 
     fn create<L: FromDb>(&self) -> DataLoader<L> {
         let spawn = Arc::clone(&self.spawn);
-        DataLoader::new(L::from_db(self.db.clone()), move |load| spawn(load))
+        DataLoader::new(L::from_db(self.db.clone(), self.audience.clone()), move |load| spawn(load))
     }
 
     /// Returns the request's loader of type `L`, creating it on first use.
@@ -150,10 +154,10 @@ impl RequestLoaders {
     }
 }
 
-/// Loaders that need only a database connection to be built.
+/// Loaders built from a database connection and the request's audience.
 pub trait FromDb: Send + Sync + 'static {
     /// Builds the loader.
-    fn from_db(db: DatabaseConnection) -> Self;
+    fn from_db(db: DatabaseConnection, audience: Audience) -> Self;
 }
 
 /// Returns the request's loader of type `L` from the GraphQL context.
@@ -166,12 +170,13 @@ pub fn loader<L: FromDb>(ctx: &Context<'_>) -> ApiResult<Arc<DataLoader<L>>> {
 /// Loads rows of entity `E` by primary key.
 pub struct ByIdLoader<E> {
     db: DatabaseConnection,
+    audience: Audience,
     entity: PhantomData<fn() -> E>,
 }
 
 impl<E: EntityTrait> FromDb for ByIdLoader<E> {
-    fn from_db(db: DatabaseConnection) -> Self {
-        ByIdLoader { db, entity: PhantomData }
+    fn from_db(db: DatabaseConnection, audience: Audience) -> Self {
+        ByIdLoader { db, audience, entity: PhantomData }
     }
 }
 
@@ -186,12 +191,11 @@ where
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, E::Model>, LoadError> {
         let Some(key) = E::PrimaryKey::iter().next() else { return Ok(HashMap::new()) };
         let column = key.into_column();
-        let rows = E::find()
-            .filter(Expr::col(column).is_in(keys.iter().copied()))
-            .into_model::<E::Model>()
-            .all(&self.db)
-            .await
-            .map_err(|err| Arc::new(ApiError::from(err)))?;
+        let mut select = E::find().filter(Expr::col(column).is_in(keys.iter().copied()));
+        if let Some(visible) = self.audience.condition(E::default().table_name()) {
+            select = select.filter(visible);
+        }
+        let rows = select.into_model::<E::Model>().all(&self.db).await.map_err(|err| Arc::new(ApiError::from(err)))?;
         Ok(rows
             .into_iter()
             .filter_map(|row| {
@@ -219,12 +223,13 @@ pub trait Relation: Send + Sync + 'static {
 /// Loads every child of each parent (for lists that stay small, such as a record's topics).
 pub struct ListLoader<R> {
     db: DatabaseConnection,
+    listing: Listing,
     relation: PhantomData<fn() -> R>,
 }
 
 impl<R: Relation> FromDb for ListLoader<R> {
-    fn from_db(db: DatabaseConnection) -> Self {
-        ListLoader { db, relation: PhantomData }
+    fn from_db(db: DatabaseConnection, audience: Audience) -> Self {
+        ListLoader { db, listing: audience.restrict(R::listing()), relation: PhantomData }
     }
 }
 
@@ -233,19 +238,20 @@ impl<R: Relation> Loader<i32> for ListLoader<R> {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Vec<R::Model>>, LoadError> {
-        fetch_all_by_parent(&self.db, &R::listing(), R::parent(), keys).await.map_err(Arc::new)
+        fetch_all_by_parent(&self.db, &self.listing, R::parent(), keys).await.map_err(Arc::new)
     }
 }
 
 /// Loads one page of children per parent (for lists that can grow).
 pub struct PageLoader<R> {
     db: DatabaseConnection,
+    listing: Listing,
     relation: PhantomData<fn() -> R>,
 }
 
 impl<R: Relation> FromDb for PageLoader<R> {
-    fn from_db(db: DatabaseConnection) -> Self {
-        PageLoader { db, relation: PhantomData }
+    fn from_db(db: DatabaseConnection, audience: Audience) -> Self {
+        PageLoader { db, listing: audience.restrict(R::listing()), relation: PhantomData }
     }
 }
 
@@ -259,12 +265,12 @@ impl<R: Relation> Loader<(i32, PageArgs)> for PageLoader<R> {
         for (parent, args) in keys {
             by_args.entry(args).or_default().push(*parent);
         }
-        let listing = R::listing();
+        let listing = &self.listing;
         let mut pages = HashMap::new();
         for (args, parents) in by_args {
-            let plan = PagePlan::new(args, &listing).map_err(Arc::new)?;
+            let plan = PagePlan::new(args, listing).map_err(Arc::new)?;
             let found =
-                fetch_pages_by_parent(&self.db, &listing, R::parent(), &parents, &plan).await.map_err(Arc::new)?;
+                fetch_pages_by_parent(&self.db, listing, R::parent(), &parents, &plan).await.map_err(Arc::new)?;
             pages.extend(found.into_iter().map(|(parent, page)| ((parent, args.clone()), page)));
         }
         Ok(pages)
@@ -274,12 +280,13 @@ impl<R: Relation> Loader<(i32, PageArgs)> for PageLoader<R> {
 /// Counts the children of each parent, for `totalCount` on nested connections.
 pub struct CountLoader<R> {
     db: DatabaseConnection,
+    listing: Listing,
     relation: PhantomData<fn() -> R>,
 }
 
 impl<R: Relation> FromDb for CountLoader<R> {
-    fn from_db(db: DatabaseConnection) -> Self {
-        CountLoader { db, relation: PhantomData }
+    fn from_db(db: DatabaseConnection, audience: Audience) -> Self {
+        CountLoader { db, listing: audience.restrict(R::listing()), relation: PhantomData }
     }
 }
 
@@ -288,7 +295,7 @@ impl<R: Relation> Loader<i32> for CountLoader<R> {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, i64>, LoadError> {
-        count_by_parent(&self.db, &R::listing(), R::parent(), keys).await.map_err(Arc::new)
+        count_by_parent(&self.db, &self.listing, R::parent(), keys).await.map_err(Arc::new)
     }
 }
 

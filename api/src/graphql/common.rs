@@ -11,6 +11,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::Value;
 
 use super::scalars::Date;
+use crate::auth::{Audience, Viewer};
 use crate::enums::{DatePrecision, stored};
 use crate::error::{ApiError, ApiResult};
 use crate::loaders::{CountLoader, PageLoader, Relation, loader};
@@ -39,6 +40,16 @@ pub trait TotalCount: Send + Sync {
 pub fn database<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a DatabaseConnection> {
     ctx.data::<DatabaseConnection>()
         .map_err(|_| ApiError::Unexpected("database missing from the GraphQL context".into()))
+}
+
+/// Returns the request's caller from the GraphQL context.
+pub fn viewer<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Viewer> {
+    ctx.data::<Viewer>().map_err(|_| ApiError::Unexpected("viewer missing from the GraphQL context".into()))
+}
+
+/// Returns which editorial records the request may see.
+pub fn audience<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Audience> {
+    ctx.data::<Audience>().map_err(|_| ApiError::Unexpected("audience missing from the GraphQL context".into()))
 }
 
 /// Counts a root listing with one `COUNT(*)` statement.
@@ -98,6 +109,7 @@ pub async fn root_page<M: sea_orm::FromQueryResult>(
     listing: Listing,
     args: PageArgs,
 ) -> ApiResult<PageResult<M>> {
+    let listing = audience(ctx)?.restrict(listing);
     let plan = PagePlan::new(&args, &listing)?;
     let db = database(ctx)?;
     let page = fetch_page(db, &listing, &plan).await?;

@@ -2,18 +2,25 @@
 
 pub mod common;
 pub mod content;
+pub mod editorial;
 pub mod filters;
+pub mod members;
 pub mod organizations;
 pub mod places;
+pub mod publication_writes;
 pub mod query;
 pub mod relations;
 pub mod scalars;
 pub mod training;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+
+/// Every mutation of the API.
+#[derive(MergedObject, Default)]
+pub struct Mutation(publication_writes::PublicationMutations, members::AdminMutations);
 
 /// The API's schema type.
-pub type ApiSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+pub type ApiSchema = Schema<query::Query, Mutation, EmptySubscription>;
 
 /// The deepest selection nesting a query may have.
 pub const MAX_DEPTH: usize = 15;
@@ -23,7 +30,7 @@ pub const MAX_COMPLEXITY: usize = 20_000;
 
 /// Builds the schema; request data (database, loaders, locale) is added per request.
 pub fn build_schema() -> ApiSchema {
-    Schema::build(query::Query, EmptyMutation, EmptySubscription)
+    Schema::build(query::Query, Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .finish()

@@ -3,14 +3,15 @@
 use async_graphql::futures_util::future::try_join_all;
 use async_graphql::{Context, ID, Interface, Object, Result};
 use entities::{
-    accreditations, countries, course_offerings, courses, events, initiatives, networks, organizations, publications,
-    quality_certifications, targets, topics,
+    accreditations, countries, course_offerings, courses, events, initiatives, members, networks, organizations,
+    publications, quality_certifications, targets, topics,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::common::{database, root_page};
+use super::common::{audience, database, root_page, viewer};
 use super::content::{Event, EventConnection, Initiative, InitiativeConnection, Publication, PublicationConnection};
 use super::filters::{self, *};
+use super::members::{Member, MemberConnection, members_listing, require_member};
 use super::organizations::{
     Organization, OrganizationConnection, PoliceInstitution, PoliceInstitutionConnection, QualityCertification,
     QualityCertificationConnection,
@@ -56,6 +57,8 @@ pub enum Node {
     Event(Event),
     /// A target.
     Target(Target),
+    /// A member; visible to signed-in members only.
+    Member(Member),
 }
 
 /// Read access to the networks' graph.
@@ -69,7 +72,11 @@ async fn one<E>(ctx: &Context<'_>, column: E::Column, key: &str, kind: &str, key
 where
     E: EntityTrait,
 {
-    E::find().filter(column.eq(key.trim())).one(database(ctx)?).await?.ok_or_else(|| not_found(kind, key_name, key))
+    let mut select = E::find().filter(column.eq(key.trim()));
+    if let Some(visible) = audience(ctx)?.condition(E::default().table_name()) {
+        select = select.filter(visible);
+    }
+    select.one(database(ctx)?).await?.ok_or_else(|| not_found(kind, key_name, key))
 }
 
 /// Loads the object a global id names.
@@ -101,6 +108,11 @@ async fn load_node(ctx: &Context<'_>, global_id: &str) -> ApiResult<Option<Node>
         }
         "Event" => load_by_id::<events::Entity>(ctx, id).await?.map(|m| Node::Event(Event(m))),
         "Target" => load_by_id::<targets::Entity>(ctx, id).await?.map(|m| Node::Target(Target(m))),
+        // The member directory is for members: anyone else gets null, as for a missing record.
+        "Member" if viewer(ctx)?.reads_members_only() => {
+            load_by_id::<members::Entity>(ctx, id).await?.filter(|m| m.active).map(|m| Node::Member(Member(m)))
+        }
+        "Member" => None,
         _ => {
             return Err(ApiError::bad_input(
                 "id",
@@ -139,6 +151,27 @@ impl Query {
             .into());
         }
         Ok(try_join_all(ids.iter().map(|id| load_node(ctx, id))).await?)
+    }
+
+    /// The signed-in member making the request; null for anonymous callers and for valid
+    /// tokens whose subject matches no active member.
+    async fn viewer(&self, ctx: &Context<'_>) -> Result<Option<Member>> {
+        let Some(id) = viewer(ctx)?.member_id() else { return Ok(None) };
+        Ok(load_by_id::<members::Entity>(ctx, Some(id)).await?.map(Member))
+    }
+
+    /// Active members of the networks, in the order they joined: visible to signed-in members only.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor after which to start.")] after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`: at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor before which to stop.")] before: Option<String>,
+    ) -> Result<MemberConnection> {
+        require_member(ctx)?;
+        Ok(root_page(ctx, members_listing(), PageArgs::new(first, after, last, before)).await?.into())
     }
 
     /// The locale this request's texts default to, negotiated from `Accept-Language`.

@@ -2,8 +2,8 @@
 //! a parent expression; the generic list, page and count loaders do the rest.
 
 use entities::{
-    accreditations, countries, course_offerings, courses, events, evidence_ratings, initiatives, networks,
-    organizations, publications, quality_certifications, targets, topics,
+    accreditations, api_tokens, countries, course_offerings, courses, events, evidence_ratings, initiatives, networks,
+    organizations, publications, quality_certifications, revisions, targets, topics,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 
@@ -304,4 +304,28 @@ relation!(
     EventNetworks => networks::Model,
     names("networks").join_link("event_networks", "network_id"),
     col("event_networks", "event_id")
+);
+
+fn newest_revisions(entity_type: &'static str) -> Listing {
+    Listing::new("revisions", Ordering::by_int("NEWEST", "revisions", "id", true))
+        .filter(col("revisions", "entity_type").eq(entity_type))
+}
+
+relation!(
+    /// A publication's revision history, newest first.
+    PublicationRevisions => revisions::Model, newest_revisions("publication"), col("revisions", "entity_id")
+);
+relation!(
+    /// The networks in which a member is an editor.
+    MemberEditorNetworks => networks::Model,
+    names("networks")
+        .join_link("member_network_roles", "network_id")
+        .filter(col("member_network_roles", "role").eq("editor")),
+    col("member_network_roles", "member_id")
+);
+relation!(
+    /// A member's API tokens, newest first.
+    MemberApiTokens => api_tokens::Model,
+    Listing::new("api_tokens", Ordering::by_int("NEWEST", "api_tokens", "id", true)),
+    col("api_tokens", "member_id")
 );

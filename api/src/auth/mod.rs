@@ -1,0 +1,313 @@
+//! Who is calling: the request's credential, the member it maps to, and what that member
+//! may read and change.
+//!
+//! Requests without an `Authorization` header are anonymous. A bearer credential is either
+//! an API token (it starts with `oasn_`) or an access token from the configured identity
+//! provider. A credential that is present but invalid, expired or revoked rejects the
+//! request with `UNAUTHENTICATED`; it never falls back to anonymous access.
+
+pub mod oidc;
+pub mod tokens;
+
+use std::sync::Arc;
+
+use async_graphql::Enum;
+use entities::{member_network_roles, members};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::config::OAuthConfig;
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::Listing;
+use oidc::{TokenError, TokenVerifier};
+
+/// What an API token may do, on top of reading public content. A token never exceeds the
+/// roles of the member it belongs to.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenScope {
+    /// Read what the token's member may read, members-only content included.
+    Read,
+    /// Create and change content in the networks the token's member edits.
+    WriteContent,
+    /// Manage members and API tokens, if the token's member is an admin.
+    Admin,
+}
+
+impl TokenScope {
+    /// Returns the stored form of the scope.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::WriteContent => "write_content",
+            TokenScope::Admin => "admin",
+        }
+    }
+
+    /// Parses the stored form of a scope.
+    pub fn from_stored(value: &str) -> Option<TokenScope> {
+        [TokenScope::Read, TokenScope::WriteContent, TokenScope::Admin]
+            .into_iter()
+            .find(|scope| scope.as_str() == value)
+    }
+}
+
+/// The credential a request carried.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    /// No `Authorization` header.
+    Anonymous,
+    /// An access token from the identity provider, with its subject.
+    AccessToken {
+        /// `sub`, or `client_id` for a client-credentials token without a subject.
+        subject: String,
+    },
+    /// An API token issued by an admin.
+    ApiToken {
+        /// The token's row id.
+        id: i32,
+        /// The token's name, for revision history.
+        name: String,
+        /// The token's scopes.
+        scopes: Vec<TokenScope>,
+    },
+}
+
+/// The member behind a credential, with the roles read from the member record.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    /// The member's id.
+    pub id: i32,
+    /// The member's display name, for revision history.
+    pub display_name: String,
+    /// Whether the member is an admin.
+    pub is_admin: bool,
+    /// The networks in which the member is an editor.
+    pub editor_networks: Vec<i32>,
+}
+
+/// The caller of one request.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    /// The credential presented.
+    pub credential: Credential,
+    /// The active member the credential maps to, if any.
+    pub member: Option<Principal>,
+}
+
+impl Viewer {
+    /// The caller without credentials.
+    pub fn anonymous() -> Viewer {
+        Viewer { credential: Credential::Anonymous, member: None }
+    }
+
+    fn allows(&self, scope: TokenScope) -> bool {
+        match &self.credential {
+            Credential::ApiToken { scopes, .. } => scopes.contains(&scope),
+            _ => true,
+        }
+    }
+
+    /// Returns the member's id when the caller is an active member.
+    pub fn member_id(&self) -> Option<i32> {
+        self.member.as_ref().map(|member| member.id)
+    }
+
+    /// Whether the caller may read members-only content.
+    pub fn reads_members_only(&self) -> bool {
+        self.member.is_some() && self.allows(TokenScope::Read)
+    }
+
+    /// Whether the caller acts as an admin.
+    pub fn is_admin(&self) -> bool {
+        self.member.as_ref().is_some_and(|member| member.is_admin) && self.allows(TokenScope::Admin)
+    }
+
+    /// Whether the caller may change content owned by `network` (`None`: no owning
+    /// network, which only admins may change).
+    pub fn can_edit(&self, network: Option<i32>) -> bool {
+        let Some(member) = &self.member else { return false };
+        if !self.allows(TokenScope::WriteContent) {
+            return false;
+        }
+        member.is_admin || network.is_some_and(|network| member.editor_networks.contains(&network))
+    }
+
+    /// Whether the caller edits content in at least one network.
+    pub fn is_editor(&self) -> bool {
+        self.allows(TokenScope::WriteContent)
+            && self.member.as_ref().is_some_and(|member| member.is_admin || !member.editor_networks.is_empty())
+    }
+
+    /// Describes the caller for revision history.
+    pub fn actor(&self) -> String {
+        let name = self.member.as_ref().map_or("anonymous", |member| member.display_name.as_str());
+        match &self.credential {
+            Credential::ApiToken { name: token, .. } => format!("{name} (API token \"{token}\")"),
+            _ => name.to_owned(),
+        }
+    }
+
+    /// Returns the audience of this caller's reads, with or without the draft preview.
+    pub fn audience(&self, preview: bool) -> ApiResult<Audience> {
+        if preview {
+            if !self.is_editor() {
+                return Err(ApiError::Forbidden(
+                    "The draft preview is for editors and admins; send the request without the Preview header.".into(),
+                ));
+            }
+            return Ok(match &self.member {
+                Some(member) if !member.is_admin => Audience::Editors(Some(member.editor_networks.clone().into())),
+                _ => Audience::Editors(None),
+            });
+        }
+        Ok(if self.reads_members_only() { Audience::Members } else { Audience::Public })
+    }
+}
+
+/// Which editorial records a request may see.
+#[derive(Clone, Debug)]
+pub enum Audience {
+    /// Published, public records only.
+    Public,
+    /// Published records, members-only ones included.
+    Members,
+    /// The draft preview: every published record, plus records in any state owned by
+    /// these networks (`None`: all networks, for admins).
+    Editors(Option<Arc<[i32]>>),
+}
+
+/// Tables whose rows have a life cycle and a visibility.
+pub const EDITORIAL_TABLES: [&str; 2] = ["publications", "initiatives"];
+
+impl Audience {
+    /// Returns the condition rows of `table` must meet to be seen, or `None` when every
+    /// row may be seen. Evidence ratings follow the visibility of their initiative.
+    pub fn condition(&self, table: &str) -> Option<Expr> {
+        if table == "evidence_ratings" {
+            let visible = self.condition("initiatives")?;
+            let initiatives =
+                Query::select().column(("initiatives", "id")).from("initiatives").and_where(visible).take();
+            return Some(Expr::col(("evidence_ratings", "initiative_id")).in_subquery(initiatives));
+        }
+        let table = *EDITORIAL_TABLES.iter().find(|editorial| **editorial == table)?;
+        let published = Expr::col((table, "status")).eq("published");
+        match self {
+            Audience::Public => Some(published.and(Expr::col((table, "visibility")).eq("public"))),
+            Audience::Members => Some(published),
+            Audience::Editors(None) => None,
+            Audience::Editors(Some(networks)) => {
+                Some(published.or(Expr::col((table, "network_id")).is_in(networks.iter().copied())))
+            }
+        }
+    }
+}
+
+impl Audience {
+    /// Narrows a listing to the rows this audience may see.
+    pub fn restrict(&self, listing: Listing) -> Listing {
+        match self.condition(listing.table) {
+            Some(visible) => listing.filter(visible),
+            None => listing,
+        }
+    }
+}
+
+/// Turns a request's `Authorization` header into a [`Viewer`].
+pub struct Authenticator {
+    verifier: Option<TokenVerifier>,
+}
+
+impl Authenticator {
+    /// Builds an authenticator; without a provider, only API tokens are accepted.
+    pub fn new(oauth: Option<OAuthConfig>) -> anyhow::Result<Authenticator> {
+        Ok(Authenticator { verifier: oauth.map(TokenVerifier::new).transpose()? })
+    }
+
+    /// Authenticates a request from its `Authorization` header value.
+    pub async fn authenticate(&self, db: &impl ConnectionTrait, authorization: Option<&str>) -> ApiResult<Viewer> {
+        let Some(header) = authorization else { return Ok(Viewer::anonymous()) };
+        let Some((scheme, token)) = header.trim().split_once(' ') else {
+            return Err(unauthenticated("the Authorization header must be `Bearer <token>`"));
+        };
+        let token = token.trim();
+        if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+            return Err(unauthenticated("the Authorization header must be `Bearer <token>`"));
+        }
+        if token.starts_with(tokens::TOKEN_PREFIX) {
+            return self.api_token(db, token).await;
+        }
+        let Some(verifier) = &self.verifier else {
+            return Err(unauthenticated(
+                "this server has no identity provider configured (OAUTH_ISSUER), so it accepts only API tokens",
+            ));
+        };
+        let subject = verifier.verify(token).await.map_err(|err| match err {
+            TokenError::Invalid(reason) => unauthenticated(&reason),
+            TokenError::ProviderUnavailable(detail) => {
+                tracing::warn!(error = %detail, "could not validate an access token with the identity provider");
+                ApiError::ServiceUnavailable(
+                    "The identity provider could not be reached to validate the access token; try again shortly."
+                        .into(),
+                )
+            }
+        })?;
+        let member = members::Entity::find()
+            .filter(members::Column::Subject.eq(subject.subject.as_str()))
+            .filter(members::Column::Active.eq(true))
+            .one(db)
+            .await?;
+        let member = match member {
+            Some(member) => Some(principal(db, member).await?),
+            None => None,
+        };
+        Ok(Viewer { credential: Credential::AccessToken { subject: subject.subject }, member })
+    }
+
+    async fn api_token(&self, db: &impl ConnectionTrait, secret: &str) -> ApiResult<Viewer> {
+        let token = match tokens::find_live(db, secret).await? {
+            Ok(token) => token,
+            Err(tokens::TokenRejection::Unknown) => return Err(unauthenticated("the API token is not valid")),
+            Err(tokens::TokenRejection::Revoked(at)) => {
+                return Err(unauthenticated(&format!("the API token was revoked at {}", at.to_rfc3339())));
+            }
+            Err(tokens::TokenRejection::Expired(at)) => {
+                return Err(unauthenticated(&format!(
+                    "the API token expired at {}; ask an admin for a new one",
+                    at.to_rfc3339()
+                )));
+            }
+        };
+        let member =
+            members::Entity::find_by_id(token.member_id).filter(members::Column::Active.eq(true)).one(db).await?;
+        let Some(member) = member else {
+            return Err(unauthenticated("the API token's member is deactivated"));
+        };
+        let scopes = token
+            .scopes
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|scope| scope.as_str().and_then(TokenScope::from_stored))
+            .collect();
+        Ok(Viewer {
+            credential: Credential::ApiToken { id: token.id, name: token.name, scopes },
+            member: Some(principal(db, member).await?),
+        })
+    }
+}
+
+async fn principal(db: &impl ConnectionTrait, member: members::Model) -> ApiResult<Principal> {
+    let editor_networks = member_network_roles::Entity::find()
+        .filter(member_network_roles::Column::MemberId.eq(member.id))
+        .filter(member_network_roles::Column::Role.eq("editor"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|role| role.network_id)
+        .collect();
+    Ok(Principal { id: member.id, display_name: member.display_name, is_admin: member.is_admin, editor_networks })
+}
+
+fn unauthenticated(reason: &str) -> ApiError {
+    ApiError::Unauthenticated(format!("Authentication failed: {reason}."))
+}
