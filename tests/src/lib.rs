@@ -3,6 +3,7 @@
 
 #![allow(clippy::expect_used, reason = "a setup failure fails the test, with the step named")]
 
+pub mod oidc;
 pub mod postgres;
 
 use std::net::SocketAddr;
@@ -54,6 +55,15 @@ impl TestApp {
 
     /// Starts a server, importing the seed data or leaving the tables empty.
     pub async fn spawn_with(backend: Backend, import_seed: bool) -> Option<TestApp> {
+        TestApp::spawn_configured(backend, import_seed, None).await
+    }
+
+    /// Starts a server that also accepts access tokens from the identity provider `oauth`.
+    pub async fn spawn_configured(
+        backend: Backend,
+        import_seed: bool,
+        oauth: Option<api::config::OAuthConfig>,
+    ) -> Option<TestApp> {
         if std::env::var_os("TEST_LOG").is_some() {
             // Server logs go to standard error, filtered by RUST_LOG.
             api::telemetry::init();
@@ -76,6 +86,7 @@ impl TestApp {
             listen_addr: "127.0.0.1:0".parse().expect("loopback address"),
             import_seed,
             request_timeout: std::time::Duration::from_secs(60),
+            oauth,
         };
         let app = api::app::build(&config).await.expect("build the application");
         let listener = tokio::net::TcpListener::bind(config.listen_addr).await.expect("bind a loopback port");
@@ -127,6 +138,43 @@ impl TestApp {
         let response = self.post(query, variables).await;
         let errors = response["errors"].as_array().unwrap_or_else(|| panic!("expected errors, got {response:#}"));
         errors[0].clone()
+    }
+
+    /// Posts a query with extra headers (such as `Authorization`) and returns the HTTP
+    /// status with the JSON body.
+    pub async fn post_with_headers(&self, query: &str, variables: Value, headers: &[(&str, &str)]) -> (u16, Value) {
+        let mut request = self.client.post(self.url()).json(&json!({ "query": query, "variables": variables }));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("send the GraphQL request");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("parse the GraphQL response as JSON"))
+    }
+
+    /// Posts a query with a bearer token (`None`: anonymous) and returns status and body.
+    pub async fn post_as(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+        let authorization = token.map(|token| format!("Bearer {token}"));
+        let headers: Vec<(&str, &str)> = authorization.iter().map(|value| ("Authorization", value.as_str())).collect();
+        self.post_with_headers(query, variables, &headers).await
+    }
+
+    /// Creates a member through the admin command's code and returns its id.
+    pub async fn create_member(&self, name: &str, subject: Option<&str>, admin: bool, editor_of: &[&str]) -> i32 {
+        let new = api::admin::NewMember {
+            name: name.to_owned(),
+            subject: subject.map(str::to_owned),
+            email: Some(format!("{}@example.org", name.to_lowercase().replace(' ', "."))),
+            is_admin: admin,
+            editor_of: editor_of.iter().map(|slug| (*slug).to_owned()).collect(),
+            application: false,
+        };
+        api::admin::create_member(&self.db, new).await.expect("create a member")
+    }
+
+    /// Issues an API token for a member and returns its secret.
+    pub async fn create_token(&self, member: i32, scopes: &[api::auth::TokenScope]) -> String {
+        api::admin::create_token(&self.db, member, "test token", scopes, 30).await.expect("issue an API token")
     }
 
     /// Returns the raw HTTP client for header-level checks.

@@ -1,4 +1,4 @@
-//! Who is calling: the request's credential, the member it maps to, and what that member
+//! Caller identity: the request's credential, the member it maps to, and what that member
 //! may read and change.
 //!
 //! Requests without an `Authorization` header are anonymous. A bearer credential is either
@@ -21,7 +21,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::pagination::Listing;
 use oidc::{TokenError, TokenVerifier};
 
-/// What an API token may do, on top of reading public content. A token never exceeds the
+/// A permission an API token carries, on top of reading public content. A token never exceeds the
 /// roles of the member it belongs to.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TokenScope {
@@ -310,4 +310,59 @@ async fn principal(db: &impl ConnectionTrait, member: members::Model) -> ApiResu
 
 fn unauthenticated(reason: &str) -> ApiError {
     ApiError::Unauthenticated(format!("Authentication failed: {reason}."))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+mod tests {
+    use super::*;
+
+    fn viewer(scopes: Option<Vec<TokenScope>>, is_admin: bool, editor_networks: Vec<i32>) -> Viewer {
+        let credential = match scopes {
+            Some(scopes) => Credential::ApiToken { id: 1, name: "t".into(), scopes },
+            None => Credential::AccessToken { subject: "s".into() },
+        };
+        let member = Principal { id: 7, display_name: "M".into(), is_admin, editor_networks };
+        Viewer { credential, member: Some(member) }
+    }
+
+    #[test]
+    fn editors_change_only_their_networks() {
+        let editor = viewer(None, false, vec![1]);
+        assert!(editor.can_edit(Some(1)));
+        assert!(!editor.can_edit(Some(2)));
+        assert!(!editor.can_edit(None), "records without a network are for admins");
+        assert!(viewer(None, true, vec![]).can_edit(None));
+    }
+
+    #[test]
+    fn token_scopes_narrow_the_member_roles() {
+        let read_only = viewer(Some(vec![TokenScope::Read]), true, vec![1]);
+        assert!(read_only.reads_members_only());
+        assert!(!read_only.is_admin());
+        assert!(!read_only.can_edit(Some(1)));
+        let writer = viewer(Some(vec![TokenScope::WriteContent]), false, vec![1]);
+        assert!(writer.can_edit(Some(1)));
+        assert!(!writer.reads_members_only(), "members-only reads need the READ scope");
+    }
+
+    #[test]
+    fn preview_is_refused_to_non_editors() {
+        assert!(Viewer::anonymous().audience(true).is_err());
+        assert!(viewer(None, false, vec![]).audience(true).is_err());
+        assert!(matches!(viewer(None, false, vec![3]).audience(true), Ok(Audience::Editors(Some(_)))));
+        assert!(matches!(viewer(None, true, vec![]).audience(true), Ok(Audience::Editors(None))));
+        assert!(matches!(Viewer::anonymous().audience(false), Ok(Audience::Public)));
+    }
+
+    #[test]
+    fn generated_tokens_are_distinct_and_hashed() {
+        let first = tokens::generate().unwrap();
+        let second = tokens::generate().unwrap();
+        assert_ne!(first.secret, second.secret);
+        assert!(first.secret.starts_with(tokens::TOKEN_PREFIX));
+        assert_eq!(first.hash, tokens::hash(&first.secret));
+        assert_eq!(first.hash.len(), 64);
+        assert!(!first.hash.contains(&first.secret));
+    }
 }

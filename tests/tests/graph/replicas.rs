@@ -11,6 +11,7 @@ async fn replicas_start_together_on_one_database() {
         listen_addr: "127.0.0.1:0".parse().unwrap(),
         import_seed: true,
         request_timeout: std::time::Duration::from_secs(60),
+        oauth: None,
     };
     let (first, second, third) =
         tokio::join!(api::app::build(&config), api::app::build(&config), api::app::build(&config));

@@ -1,0 +1,169 @@
+//! The permission table: every operation run as every kind of caller, each cell checked.
+
+use integration_tests::{TestApp, on_both};
+use serde_json::{Value, json};
+
+use crate::people::{People, create_draft, global_id, published};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// The operation ran and returned its object.
+    Ok,
+    /// The object is not visible to the caller: null, as if it did not exist.
+    Hidden,
+    /// The operation was rejected with FORBIDDEN.
+    Forbidden,
+}
+use Outcome::{Forbidden as F, Hidden as H, Ok as O};
+
+const CALLERS: [&str; 7] =
+    ["anonymous", "member", "partner", "editor", "police editor", "admin", "admin read-only token"];
+
+/// Each row: the operation, then the expected outcome per caller, in the order of CALLERS.
+const TABLE: [(&str, [Outcome; 7]); 14] = [
+    ("read a public publication", [O, O, O, O, O, O, O]),
+    ("read a members-only publication", [H, O, O, O, O, O, O]),
+    ("read a draft without preview", [H, H, H, H, H, H, H]),
+    ("read a draft in preview", [F, F, F, O, H, O, F]),
+    ("create a publication", [F, F, F, O, F, O, F]),
+    ("create a police network publication", [F, F, F, F, O, O, F]),
+    ("update a publication", [F, F, F, O, F, O, F]),
+    ("publish a publication", [F, F, F, O, F, O, F]),
+    ("archive a publication", [F, F, F, O, F, O, F]),
+    ("read revision history", [F, F, F, O, F, O, F]),
+    ("read another member's email", [H, F, F, O, F, O, F]),
+    ("list members", [F, O, O, O, O, O, O]),
+    ("create a member", [F, F, F, F, F, O, F]),
+    ("issue an API token", [F, F, F, F, F, O, F]),
+];
+
+struct Fixture {
+    people: People,
+    public: String,
+    members_only: String,
+    draft: String,
+}
+
+fn outcome(body: &Value, path: &[&str]) -> Outcome {
+    if let Some(error) = body["errors"].as_array().and_then(|errors| errors.first()) {
+        assert_eq!(error["extensions"]["code"], "FORBIDDEN", "unexpected error: {body:#}");
+        return Outcome::Forbidden;
+    }
+    let mut value = &body["data"];
+    for key in path {
+        value = &value[*key];
+    }
+    if value.is_null() { Outcome::Hidden } else { Outcome::Ok }
+}
+
+async fn run(app: &TestApp, fixture: &Fixture, operation: &str, token: Option<&str>) -> Outcome {
+    let people = &fixture.people;
+    let node = "query($id: ID!) { node(id: $id) { id } }";
+    let mutation = |name: &str, input: &str| {
+        format!(
+            "mutation($input: {input}!) {{ {name}(input: $input) {{ publication {{ id }} userErrors {{ code }} }} }}"
+        )
+    };
+    let (body, path): (Value, Vec<&str>) = match operation {
+        "read a public publication" => {
+            (app.post_as(token, node, json!({ "id": fixture.public })).await.1, vec!["node"])
+        }
+        "read a members-only publication" => {
+            (app.post_as(token, node, json!({ "id": fixture.members_only })).await.1, vec!["node"])
+        }
+        "read a draft without preview" => {
+            (app.post_as(token, node, json!({ "id": fixture.draft })).await.1, vec!["node"])
+        }
+        "read a draft in preview" => {
+            let authorization = token.map(|token| format!("Bearer {token}"));
+            let mut headers = vec![("Preview", "drafts")];
+            if let Some(value) = &authorization {
+                headers.push(("Authorization", value.as_str()));
+            }
+            let (status, body) = app.post_with_headers(node, json!({ "id": fixture.draft }), &headers).await;
+            if body.get("errors").is_some() {
+                assert_eq!(status, 403, "a refused preview is a 403: {body:#}");
+            }
+            (body, vec!["node"])
+        }
+        "create a publication" | "create a police network publication" => {
+            let network = if operation == "create a publication" { &people.prevention } else { &people.police };
+            let input = json!({ "networkId": network, "titles": [{ "locale": "ES", "text": "Nueva guía" }],
+                "kind": "GUIDE", "originalLanguage": "es" });
+            let query = mutation("createPublication", "CreatePublicationInput");
+            (app.post_as(token, &query, json!({ "input": input })).await.1, vec!["createPublication", "publication"])
+        }
+        "update a publication" | "publish a publication" | "archive a publication" => {
+            let draft = create_draft(app, &people.admin, &people.prevention, "Borrador", "PUBLIC").await;
+            let (name, input, extra) = match operation {
+                "update a publication" => ("updatePublication", "UpdatePublicationInput", json!({ "year": 2024 })),
+                "publish a publication" => ("publishPublication", "PublicationTransitionInput", json!({})),
+                _ => ("archivePublication", "PublicationTransitionInput", json!({})),
+            };
+            let mut variables = json!({ "id": draft["id"], "expectedVersion": 1 });
+            variables.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            let query = mutation(name, input);
+            (app.post_as(token, &query, json!({ "input": variables })).await.1, vec![name, "publication"])
+        }
+        "read revision history" => {
+            let query = "query($id: ID!) { node(id: $id) { ... on Publication { revisions { totalCount } } } }";
+            (app.post_as(token, query, json!({ "id": fixture.public })).await.1, vec!["node", "revisions"])
+        }
+        "read another member's email" => {
+            let id = global_id("Member", people.editor_id);
+            let query = "query($id: ID!) { node(id: $id) { ... on Member { email } } }";
+            let body = app.post_as(token, query, json!({ "id": id })).await.1;
+            // A visible member whose email was withheld has an error on the field.
+            (body, vec!["node", "email"])
+        }
+        "list members" => (app.post_as(token, "{ members { totalCount } }", json!({})).await.1, vec!["members"]),
+        "create a member" => {
+            let query = "mutation($input: CreateMemberInput!) { createMember(input: $input) { member { id } } }";
+            let input = json!({ "kind": "PERSON", "displayName": "New Person" });
+            (app.post_as(token, query, json!({ "input": input })).await.1, vec!["createMember", "member"])
+        }
+        "issue an API token" => {
+            let query = "mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }";
+            let input =
+                json!({ "memberId": global_id("Member", people.member_id), "name": "sync", "scopes": ["READ"] });
+            (app.post_as(token, query, json!({ "input": input })).await.1, vec!["createApiToken", "token"])
+        }
+        other => panic!("no operation named {other:?}"),
+    };
+    outcome(&body, &path)
+}
+
+async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
+    let people = People::create(app).await;
+    let public = published(app, &people.editor, &people.prevention, "Public guide", "PUBLIC").await;
+    let members_only = published(app, &people.editor, &people.prevention, "Members guide", "MEMBERS_ONLY").await;
+    let draft = create_draft(app, &people.editor, &people.prevention, "Draft guide", "PUBLIC").await;
+    let fixture = Fixture { public, members_only, draft: draft["id"].as_str().unwrap().to_owned(), people };
+    let tokens = [
+        None,
+        Some(fixture.people.member.as_str()),
+        Some(fixture.people.partner.as_str()),
+        Some(fixture.people.editor.as_str()),
+        Some(fixture.people.police_editor.as_str()),
+        Some(fixture.people.admin.as_str()),
+        Some(fixture.people.admin_read_only.as_str()),
+    ];
+    let mut wrong = Vec::new();
+    for (operation, expected) in TABLE {
+        for ((caller, token), expected) in CALLERS.iter().zip(tokens).zip(expected) {
+            let actual = run(app, &fixture, operation, token).await;
+            if actual != expected {
+                wrong.push(format!("{operation} as {caller}: expected {expected:?}, got {actual:?}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} cells are wrong:\n{}",
+        wrong.len(),
+        TABLE.len() * CALLERS.len(),
+        wrong.join("\n")
+    );
+}
+
+on_both!(permission_table, every_caller_gets_exactly_its_rights);
