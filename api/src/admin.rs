@@ -46,8 +46,8 @@ pub async fn create_member(db: &DatabaseConnection, new: NewMember) -> anyhow::R
         network_ids.push(network.id);
     }
     if let Some(subject) = &new.subject {
-        let taken = members::Entity::find().filter(members::Column::Subject.eq(subject.trim())).one(db).await?;
-        if let Some(member) = taken {
+        let existing = members::Entity::find().filter(members::Column::Subject.eq(subject.trim())).one(db).await?;
+        if let Some(member) = existing {
             anyhow::bail!("member {} already has the subject {subject:?}; choose another subject", member.id);
         }
     }

@@ -243,7 +243,7 @@ fn bad_request(rejection: &GraphQLRejection) -> Response {
     (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
 }
 
-/// Whether the operation a request selects is a mutation.
+/// Checks whether the operation a request selects is a mutation.
 fn is_mutation(request: &async_graphql::Request) -> bool {
     let Ok(document) = async_graphql::parser::parse_query(&request.query) else { return false };
     let operation = match (&document.operations, request.operation_name.as_deref()) {
@@ -256,7 +256,7 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
     operation.is_some_and(|operation| operation.node.ty == async_graphql::parser::types::OperationType::Mutation)
 }
 
-/// The header that asks for the draft preview: `Preview: drafts`.
+/// The header that requests the draft preview: `Preview: drafts`.
 const PREVIEW_HEADER: &str = "preview";
 
 /// Builds the JSON response for a request rejected before execution.
@@ -344,7 +344,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest)
     let response: GraphQLResponse = response.into();
     let mut response = response.into_response();
     response.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.locale.code()));
-    // Answers depend on the caller and the preview, so shared caches must key on them too.
+    // Responses depend on the caller and the preview, so shared caches must key on them too.
     response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language, Authorization, Preview"));
     response
 }

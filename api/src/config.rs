@@ -27,7 +27,7 @@ pub struct Config {
     pub oauth: Option<OAuthConfig>,
 }
 
-/// How the API, as an OAuth 2.0 resource server, validates the provider's access tokens.
+/// Settings with which the API, as an OAuth 2.0 resource server, validates the provider's access tokens.
 #[derive(Clone, Debug)]
 pub struct OAuthConfig {
     /// `OAUTH_ISSUER`: the provider's issuer URL; its metadata is read from

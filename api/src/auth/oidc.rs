@@ -1,7 +1,7 @@
 //! Validation of the identity provider's access tokens: signed JWTs against the keys the
 //! issuer publishes, and opaque tokens by RFC 7662 introspection.
 //!
-//! The provider's metadata, key set and positive introspection answers are cached in
+//! The provider's metadata, key set and positive introspection responses are cached in
 //! memory. They are caches of what the provider publishes, so every replica may hold its
 //! own copy.
 
@@ -22,7 +22,7 @@ use crate::config::OAuthConfig;
 const KEYS_MAX_AGE: Duration = Duration::from_secs(3600);
 /// Time allowed for one request to the provider.
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(5);
-/// The longest time a positive introspection answer is reused, even for a token that
+/// The longest time a positive introspection response is reused, even for a token that
 /// lives longer, so that a revocation at the provider takes effect within it.
 const INTROSPECTION_MAX_AGE: Duration = Duration::from_secs(60);
 /// Entries kept in the introspection cache; when it is full, expired entries are dropped
@@ -52,12 +52,12 @@ pub struct TokenSubject {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Why a token was not accepted.
+/// The reason a token was rejected.
 #[derive(Debug)]
 pub enum TokenError {
     /// The token is invalid; the reason is safe to show to the caller.
     Invalid(String),
-    /// The provider could not be reached or answered badly; the detail is for the log.
+    /// The provider could not be reached or sent an invalid response; the detail is for the log.
     ProviderUnavailable(String),
 }
 
@@ -246,7 +246,7 @@ impl TokenVerifier {
         response.json().await.map_err(|err| TokenError::ProviderUnavailable(format!("GET {url}: invalid JSON: {err}")))
     }
 
-    /// Asks the provider about an opaque token (RFC 7662), reusing a positive answer for at
+    /// Asks the provider about an opaque token (RFC 7662), reusing a positive response for at
     /// most [`INTROSPECTION_MAX_AGE`] and never past the token's expiry.
     async fn introspect(&self, token: &str) -> Result<TokenSubject, TokenError> {
         let Some((client_id, client_secret)) = self.config.introspection_client.clone() else {

@@ -41,7 +41,7 @@ pub fn hash(secret: &str) -> String {
     Sha256::digest(secret.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// Why a presented API token was rejected.
+/// The reason a presented API token was rejected.
 pub enum TokenRejection {
     /// No token has this hash.
     Unknown,

@@ -208,10 +208,10 @@ pub async fn resolve_ids(
     types: &[&str],
     table: &'static str,
 ) -> ApiResult<Vec<i32>> {
-    let mut wanted = Vec::new();
+    let mut requested = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         match decode_global_id(id) {
-            Ok((type_name, row)) if types.contains(&type_name.as_str()) => wanted.push((i, row, id)),
+            Ok((type_name, row)) if types.contains(&type_name.as_str()) => requested.push((i, row, id)),
             _ => checks.add(
                 &format!("{field}.{i}"),
                 UserErrorCode::Invalid,
@@ -219,20 +219,20 @@ pub async fn resolve_ids(
             ),
         }
     }
-    if wanted.is_empty() {
+    if requested.is_empty() {
         return Ok(Vec::new());
     }
     let select = Query::select()
         .column("id")
         .from(table)
-        .and_where(Expr::col("id").is_in(wanted.iter().map(|(_, row, _)| *row)))
+        .and_where(Expr::col("id").is_in(requested.iter().map(|(_, row, _)| *row)))
         .take();
     let mut found = std::collections::HashSet::new();
     for row in db.query_all(&select).await? {
         found.insert(row.try_get::<i32>("", "id")?);
     }
     let mut rows = Vec::new();
-    for (i, row, id) in wanted {
+    for (i, row, id) in requested {
         if found.contains(&row) {
             if !rows.contains(&row) {
                 rows.push(row);

@@ -55,7 +55,7 @@ pub struct CreatePublicationInput {
     pub kind: PublicationKind,
     /// Language of the original (ISO 639-1), such as `es`.
     pub original_language: String,
-    /// Who may read it once published; defaults to PUBLIC.
+    /// Readers allowed once it is published; defaults to PUBLIC.
     #[graphql(default_with = "Visibility::Public")]
     pub visibility: Visibility,
     /// Summary in one or more locales.
@@ -101,7 +101,7 @@ pub struct CreatePublicationInput {
     pub license: Option<String>,
     /// Editorial notes.
     pub notes: Option<String>,
-    /// Where the record's facts come from: URLs or descriptions.
+    /// Sources of the record's facts: URLs, or descriptions where no address exists.
     #[graphql(default)]
     pub sources: Vec<String>,
 }
@@ -267,7 +267,7 @@ impl Links {
     }
 }
 
-/// The fields revision history records, under their input names.
+/// Builds the fields that revision history records, under their input names.
 fn snapshot(model: &publications::Model, links: &Links) -> Map<String, Json> {
     let ids = |type_name: &str, ids: &[i32]| {
         Json::from(ids.iter().map(|id| encode_global_id(type_name, *id)).collect::<Vec<_>>())
@@ -451,6 +451,7 @@ impl PublicationMutations {
             *list = resolve_ids(db, &mut checks, field, ids, types, table).await?;
             list.sort_unstable();
         }
+
         let now = Utc::now();
         let mut model = publications::Model {
             id: 0,
@@ -497,6 +498,7 @@ impl PublicationMutations {
         if !checks.passed() {
             return Ok(PublicationPayload::rejected(None, checks));
         }
+
         let txn = db.begin().await?;
         let mut attempts = 0;
         let inserted = loop {
@@ -547,6 +549,7 @@ impl PublicationMutations {
         if !check_version(&mut checks, current.version, input.expected_version) {
             return Ok(PublicationPayload::rejected(Some(current), checks));
         }
+
         let current_links = Links::read(db, current.id).await?;
         let mut model = current.clone();
         let mut links = current_links.clone();
@@ -637,10 +640,12 @@ impl PublicationMutations {
         if !checks.passed() {
             return Ok(PublicationPayload::rejected(Some(current), checks));
         }
+
         let changed = changes(&snapshot(&current, &current_links), &snapshot(&model, &links));
         if changed.is_empty() {
             return Ok(PublicationPayload { publication: Some(Publication(current)), user_errors: Vec::new() });
         }
+
         model.version = current.version + 1;
         model.updated_at = Utc::now();
         let slug = model.slug.clone();
