@@ -32,6 +32,12 @@ pub struct Model {
     pub oas_status: String,
     pub status_note: Option<String>,
     pub status_effective_on: Option<Date>,
+    pub editorial_status: String,
+    pub visibility: String,
+    pub version: i32,
+    pub status_changed_at: Option<DateTimeUtc>,
+    pub published_at: Option<DateTimeUtc>,
+    pub status_changed_by_id: Option<i32>,
 }
 
 /// Relations are resolved by the API's batch loaders, not through sea-orm joins.

@@ -32,7 +32,7 @@ pub struct Model {
     pub legal_basis: Option<String>,
     pub network_id: Option<i32>,
     pub notes: Option<String>,
-    pub status: String,
+    pub editorial_status: String,
     pub visibility: String,
     pub version: i32,
     pub status_changed_at: Option<DateTimeUtc>,

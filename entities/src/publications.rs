@@ -33,7 +33,7 @@ pub struct Model {
     pub license: Option<String>,
     pub abstracts: Json,
     pub notes: Option<String>,
-    pub status: String,
+    pub editorial_status: String,
     pub visibility: String,
     pub version: i32,
     pub status_changed_at: Option<DateTimeUtc>,

@@ -26,6 +26,12 @@ pub struct Model {
     pub timeframe: Option<String>,
     pub source_type: Option<String>,
     pub notes: Option<String>,
+    pub editorial_status: String,
+    pub visibility: String,
+    pub version: i32,
+    pub status_changed_at: Option<DateTimeUtc>,
+    pub published_at: Option<DateTimeUtc>,
+    pub status_changed_by_id: Option<i32>,
 }
 
 /// Relations are resolved by the API's batch loaders, not through sea-orm joins.

@@ -20,6 +20,12 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub parent_id: Option<i32>,
     pub labels: Json,
+    pub editorial_status: String,
+    pub visibility: String,
+    pub version: i32,
+    pub status_changed_at: Option<DateTimeUtc>,
+    pub published_at: Option<DateTimeUtc>,
+    pub status_changed_by_id: Option<i32>,
 }
 
 /// Relations are resolved by the API's batch loaders, not through sea-orm joins.

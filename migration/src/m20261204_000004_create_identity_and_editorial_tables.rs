@@ -87,7 +87,7 @@ impl MigrationTrait for Migration {
             // SQLite adds one column per ALTER TABLE statement. Existing rows came from
             // the reviewed data set, so they start out published and public.
             for column in [
-                ColumnDef::new("status").text().not_null().default("published").take(),
+                ColumnDef::new("editorial_status").text().not_null().default("published").take(),
                 ColumnDef::new("visibility").text().not_null().default("public").take(),
                 ColumnDef::new("version").integer().not_null().default(1).take(),
                 ColumnDef::new("status_changed_at").timestamp_with_time_zone().null().take(),
@@ -101,7 +101,7 @@ impl MigrationTrait for Migration {
                 "ALTER TABLE {table} ADD COLUMN status_changed_by_id integer REFERENCES members (id) ON DELETE SET NULL"
             ))
             .await?;
-            manager.create_index(index(table, &["status", "visibility"])).await?;
+            manager.create_index(index(table, &["editorial_status", "visibility"])).await?;
         }
         db.execute_unprepared(
             "ALTER TABLE publications ADD COLUMN network_id integer REFERENCES networks (id) ON DELETE RESTRICT",
@@ -115,10 +115,18 @@ impl MigrationTrait for Migration {
         manager.drop_index(Index::drop().name("ix_publications_network_id").table("publications").to_owned()).await?;
         for table in EDITORIAL_TABLES {
             manager
-                .drop_index(Index::drop().name(format!("ix_{table}_status_visibility")).table(table).to_owned())
+                .drop_index(
+                    Index::drop().name(format!("ix_{table}_editorial_status_visibility")).table(table).to_owned(),
+                )
                 .await?;
-            let mut columns =
-                vec!["status", "visibility", "version", "status_changed_at", "published_at", "status_changed_by_id"];
+            let mut columns = vec![
+                "editorial_status",
+                "visibility",
+                "version",
+                "status_changed_at",
+                "published_at",
+                "status_changed_by_id",
+            ];
             if table == "publications" {
                 columns.push("network_id");
             }

@@ -125,11 +125,17 @@ impl Viewer {
     /// Whether the caller may change content owned by `network` (`None`: no owning
     /// network, which only admins may change).
     pub fn can_edit(&self, network: Option<i32>) -> bool {
+        self.can_edit_any(network.as_slice())
+    }
+
+    /// Whether the caller may change a record owned by any of `networks` (empty: a record
+    /// no network owns, which only admins may change).
+    pub fn can_edit_any(&self, networks: &[i32]) -> bool {
         let Some(member) = &self.member else { return false };
         if !self.allows(TokenScope::WriteContent) {
             return false;
         }
-        member.is_admin || network.is_some_and(|network| member.editor_networks.contains(&network))
+        member.is_admin || networks.iter().any(|network| member.editor_networks.contains(network))
     }
 
     /// Whether the caller edits content in at least one network.
@@ -176,28 +182,74 @@ pub enum Audience {
     Editors(Option<Arc<[i32]>>),
 }
 
-/// Tables whose rows have a life cycle and a visibility.
-pub const EDITORIAL_TABLES: [&str; 2] = ["publications", "initiatives"];
+/// Tables whose rows have a life cycle and a visibility: every kind in the graph.
+pub const EDITORIAL_TABLES: [&str; 11] = [
+    "countries",
+    "topics",
+    "organizations",
+    "networks",
+    "quality_certifications",
+    "publications",
+    "initiatives",
+    "courses",
+    "course_offerings",
+    "events",
+    "targets",
+];
+
+/// Child tables without a life cycle of their own, with the column naming their parent
+/// and the parent's table: they are seen exactly when their parent is.
+const CHILD_TABLES: [(&str, &str, &str); 2] =
+    [("evidence_ratings", "initiative_id", "initiatives"), ("accreditations", "course_id", "courses")];
+
+/// Returns the condition that a row of `table` belongs to one of `networks`, or `None` for
+/// tables whose rows belong to no network (reference data that only admins change).
+pub fn owned_by(table: &str, networks: &[i32]) -> Option<Expr> {
+    let networks = networks.iter().copied();
+    match table {
+        "publications" | "initiatives" | "courses" | "targets" | "quality_certifications" => {
+            let table = *EDITORIAL_TABLES.iter().find(|editorial| **editorial == table)?;
+            Some(Expr::col((table, "network_id")).is_in(networks))
+        }
+        "events" => {
+            let links = Query::select()
+                .column(("event_networks", "event_id"))
+                .from("event_networks")
+                .and_where(Expr::col(("event_networks", "network_id")).is_in(networks))
+                .take();
+            Some(Expr::col(("events", "id")).in_subquery(links))
+        }
+        "course_offerings" => {
+            let courses = Query::select()
+                .column(("courses", "id"))
+                .from("courses")
+                .and_where(Expr::col(("courses", "network_id")).is_in(networks))
+                .take();
+            Some(Expr::col(("course_offerings", "course_id")).in_subquery(courses))
+        }
+        _ => None,
+    }
+}
 
 impl Audience {
     /// Returns the condition rows of `table` must meet to be seen, or `None` when every
-    /// row may be seen. Evidence ratings follow the visibility of their initiative.
+    /// row may be seen.
     pub fn condition(&self, table: &str) -> Option<Expr> {
-        if table == "evidence_ratings" {
-            let visible = self.condition("initiatives")?;
-            let initiatives =
-                Query::select().column(("initiatives", "id")).from("initiatives").and_where(visible).take();
-            return Some(Expr::col(("evidence_ratings", "initiative_id")).in_subquery(initiatives));
+        if let Some((child, column, parent)) = CHILD_TABLES.iter().find(|(child, ..)| *child == table) {
+            let visible = self.condition(parent)?;
+            let parents = Query::select().column((*parent, "id")).from(*parent).and_where(visible).take();
+            return Some(Expr::col((*child, *column)).in_subquery(parents));
         }
         let table = *EDITORIAL_TABLES.iter().find(|editorial| **editorial == table)?;
-        let published = Expr::col((table, "status")).eq("published");
+        let published = Expr::col((table, "editorial_status")).eq("published");
         match self {
             Audience::Public => Some(published.and(Expr::col((table, "visibility")).eq("public"))),
             Audience::Members => Some(published),
             Audience::Editors(None) => None,
-            Audience::Editors(Some(networks)) => {
-                Some(published.or(Expr::col((table, "network_id")).is_in(networks.iter().copied())))
-            }
+            Audience::Editors(Some(networks)) => match owned_by(table, networks) {
+                Some(owned) => Some(published.or(owned)),
+                None => Some(published),
+            },
         }
     }
 }

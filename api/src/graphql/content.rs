@@ -1,21 +1,18 @@
 //! Publications, initiatives with their evidence ratings, and events.
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use entities::{
     countries, course_offerings, events, evidence_ratings, initiatives, networks, organizations, publications,
 };
 use serde_json::Value;
 
-use super::common::{PartialDate, connection, nested_page, strings, viewer};
-use super::editorial::{RevisionConnection, require_history_reader};
+use super::common::{PartialDate, connection, nested_page, strings};
+use super::lifecycle::EditorialState;
 use super::organizations::Organization;
 use super::places::{Country, Network, Topic, partial_date};
 use super::relations::*;
 use super::training::CourseOffering;
-use crate::enums::{
-    ContentStatus, EventKind, EventStatus, EvidenceLevel, InitiativeKind, PublicationKind, Visibility, stored,
-};
+use crate::enums::{EventKind, EventStatus, EvidenceLevel, InitiativeKind, PublicationKind, stored};
 use crate::ids::encode_global_id;
 use crate::loaders::{load_by_id, load_list};
 use crate::locale::{Locale, LocalizedText, localized_field};
@@ -59,6 +56,11 @@ impl Publication {
     /// Opaque global id; pass it to `node` to fetch this publication again.
     pub async fn id(&self) -> ID {
         ID(encode_global_id("Publication", self.0.id))
+    }
+
+    /// The record's place in the editorial life cycle: status, visibility, version and history.
+    async fn editorial(&self) -> EditorialState {
+        crate::editorial_state!(self.0, "publication", "publications")
     }
 
     /// Stable key, such as `pub-unodc-gsh-2013`.
@@ -217,47 +219,9 @@ impl Publication {
         strings(&self.0.sources)
     }
 
-    /// Where the publication stands in the editorial life cycle.
-    async fn status(&self) -> Result<ContentStatus> {
-        Ok(stored("publications.status", &self.0.status)?)
-    }
-
-    /// Who may read it once published.
-    async fn visibility(&self) -> Result<Visibility> {
-        Ok(stored("publications.visibility", &self.0.visibility)?)
-    }
-
-    /// The record's version; send it as `expectedVersion` when you change the record.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
     /// The network whose editors maintain the publication.
     async fn network(&self, ctx: &Context<'_>) -> Result<Option<Network>> {
         Ok(load_by_id::<networks::Entity>(ctx, self.0.network_id).await?.map(Network))
-    }
-
-    /// When it was last published; null for records never published through the API.
-    async fn published_at(&self) -> Option<DateTime<Utc>> {
-        self.0.published_at
-    }
-
-    /// When its status last changed through the API.
-    async fn status_changed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.status_changed_at
-    }
-
-    /// Every recorded change, newest first: readable by the editors of its network and by admins.
-    async fn revisions(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Number of revisions from the start (at most 100).")] first: Option<i32>,
-        #[graphql(desc = "Cursor after which to start.")] after: Option<String>,
-        #[graphql(desc = "Number of revisions from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Cursor before which to stop.")] before: Option<String>,
-    ) -> Result<RevisionConnection> {
-        require_history_reader(viewer(ctx)?, self.0.network_id)?;
-        Ok(nested_page::<PublicationRevisions>(ctx, self.0.id, PageArgs::new(first, after, last, before)).await?.into())
     }
 }
 
@@ -280,6 +244,11 @@ impl Initiative {
     /// Opaque global id; pass it to `node` to fetch this initiative again.
     pub async fn id(&self) -> ID {
         ID(encode_global_id("Initiative", self.0.id))
+    }
+
+    /// The record's place in the editorial life cycle: status, visibility, version and history.
+    async fn editorial(&self) -> EditorialState {
+        crate::editorial_state!(self.0, "initiative", "initiatives")
     }
 
     /// Stable key to cite, such as `init-fica-vivo`.
@@ -436,21 +405,6 @@ impl Initiative {
     async fn sources(&self) -> Vec<String> {
         strings(&self.0.sources)
     }
-
-    /// Where the initiative stands in the editorial life cycle.
-    async fn status(&self) -> Result<ContentStatus> {
-        Ok(stored("initiatives.status", &self.0.status)?)
-    }
-
-    /// Who may read it once published.
-    async fn visibility(&self) -> Result<Visibility> {
-        Ok(stored("initiatives.visibility", &self.0.visibility)?)
-    }
-
-    /// The record's version, which increases with every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
 }
 
 /// How well an initiative works for one outcome, according to one source.
@@ -526,6 +480,11 @@ impl Event {
     /// Opaque global id; pass it to `node` to fetch this event again.
     pub async fn id(&self) -> ID {
         ID(encode_global_id("Event", self.0.id))
+    }
+
+    /// The record's place in the editorial life cycle: status, visibility, version and history.
+    async fn editorial(&self) -> EditorialState {
+        crate::editorial_state!(self.0, "event", "events")
     }
 
     /// Stable key, such as `evt-mispa-5-2015`.

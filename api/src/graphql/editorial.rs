@@ -367,16 +367,6 @@ pub fn require_editor(viewer: &Viewer, network: Option<i32>) -> ApiResult<()> {
     }))
 }
 
-/// Rejects a reader of revision history who is not an editor of the record's network.
-pub fn require_history_reader(viewer: &Viewer, network: Option<i32>) -> ApiResult<()> {
-    if viewer.can_edit(network) {
-        return Ok(());
-    }
-    Err(ApiError::Forbidden(
-        "Revision history is readable by the editors of the record's network and by admins.".into(),
-    ))
-}
-
 /// One recorded change to a record.
 pub struct Revision(pub revisions::Model);
 

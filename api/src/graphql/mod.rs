@@ -4,6 +4,7 @@ pub mod common;
 pub mod content;
 pub mod editorial;
 pub mod filters;
+pub mod lifecycle;
 pub mod members;
 pub mod organizations;
 pub mod places;
@@ -17,7 +18,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 /// Every mutation of the API.
 #[derive(MergedObject, Default)]
-pub struct Mutation(publication_writes::PublicationMutations, members::AdminMutations);
+pub struct Mutation(publication_writes::PublicationMutations, lifecycle::LifecycleMutations, members::AdminMutations);
 
 /// The API's schema type.
 pub type ApiSchema = Schema<query::Query, Mutation, EmptySubscription>;

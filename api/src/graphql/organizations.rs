@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::common::{PartialDate, connection, nested_page, strings};
 use super::content::{EventConnection, InitiativeConnection, PublicationConnection};
+use super::lifecycle::EditorialState;
 use super::places::{Country, Network, partial_date};
 use super::relations::*;
 use super::scalars::Date;
@@ -38,6 +39,11 @@ impl Organization {
     /// Opaque global id; pass it to `node` to fetch this organization again.
     pub async fn id(&self) -> ID {
         ID(encode_global_id("Organization", self.0.id))
+    }
+
+    /// The record's place in the editorial life cycle: status, visibility, version and history.
+    async fn editorial(&self) -> EditorialState {
+        crate::editorial_state!(self.0, "organization", "organizations")
     }
 
     /// Stable key, such as `org-oas-dps`.
@@ -222,6 +228,11 @@ impl PoliceInstitution {
     /// Opaque global id; pass it to `node` to fetch this institution again.
     pub async fn id(&self) -> ID {
         ID(encode_global_id("PoliceInstitution", self.0.id))
+    }
+
+    /// The record's place in the editorial life cycle: status, visibility, version and history.
+    async fn editorial(&self) -> EditorialState {
+        crate::editorial_state!(self.0, "organization", "organizations")
     }
 
     /// Stable key, such as `inst-pnc-col`.
@@ -421,6 +432,11 @@ impl QualityCertification {
     /// Opaque global id; pass it to `node` to fetch this certification again.
     pub async fn id(&self) -> ID {
         ID(encode_global_id("QualityCertification", self.0.id))
+    }
+
+    /// The record's place in the editorial life cycle: status, visibility, version and history.
+    async fn editorial(&self) -> EditorialState {
+        crate::editorial_state!(self.0, "quality_certification", "quality_certifications")
     }
 
     /// Stable key, such as `cert-pnc-col-iso9001-oas`.

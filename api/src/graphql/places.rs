@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::common::{PartialDate, strings};
 use super::common::{connection, nested_page};
 use super::content::{EventConnection, InitiativeConnection, PublicationConnection};
+use super::lifecycle::EditorialState;
 use super::organizations::{
     Organization, OrganizationConnection, PoliceInstitutionConnection, QualityCertificationConnection,
 };
@@ -38,6 +39,11 @@ impl Country {
     /// Opaque global id; pass it to `node` to fetch this country again.
     pub async fn id(&self) -> ID {
         ID(encode_global_id("Country", self.0.id))
+    }
+
+    /// The record's place in the editorial life cycle: status, visibility, version and history.
+    async fn editorial(&self) -> EditorialState {
+        crate::editorial_state!(self.0, "country", "countries")
     }
 
     /// ISO 3166-1 alpha-3 code, such as `COL`; the stable key for `country(code:)`.
@@ -238,6 +244,11 @@ impl Topic {
         ID(encode_global_id("Topic", self.0.id))
     }
 
+    /// The record's place in the editorial life cycle: status, visibility, version and history.
+    async fn editorial(&self) -> EditorialState {
+        crate::editorial_state!(self.0, "topic", "topics")
+    }
+
     /// Stable key, such as `topic-homicide-reduction`.
     async fn slug(&self) -> &str {
         &self.0.slug
@@ -377,6 +388,11 @@ impl Network {
     /// Opaque global id; pass it to `node` to fetch this network again.
     pub async fn id(&self) -> ID {
         ID(encode_global_id("Network", self.0.id))
+    }
+
+    /// The record's place in the editorial life cycle: status, visibility, version and history.
+    async fn editorial(&self) -> EditorialState {
+        crate::editorial_state!(self.0, "network", "networks")
     }
 
     /// Stable key, such as `network-redppol`.
@@ -612,6 +628,11 @@ impl Target {
     /// Opaque global id; pass it to `node` to fetch this target again.
     pub async fn id(&self) -> ID {
         ID(encode_global_id("Target", self.0.id))
+    }
+
+    /// The record's place in the editorial life cycle: status, visibility, version and history.
+    async fn editorial(&self) -> EditorialState {
+        crate::editorial_state!(self.0, "target", "targets")
     }
 
     /// Stable key, such as `target-redppol-onsite-340`.

@@ -1,4 +1,5 @@
-//! Mutations on publications: create, update, and the life-cycle transitions.
+//! Mutations on publications: create and update. Life-cycle changes are shared by every
+//! kind and live in the lifecycle module.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::Utc;
@@ -11,9 +12,9 @@ use super::common::{database, viewer};
 use super::content::Publication;
 use super::editorial::{
     Checks, LONG_TEXT, LocalizedTextInput, SHORT_TEXT, UserError, UserErrorCode, changes, check_version, duplicate_or,
-    record_revision, require_editor, resolve_id, resolve_ids, transition,
+    record_revision, require_editor, resolve_id, resolve_ids,
 };
-use crate::enums::{ContentStatus, PublicationKind, RevisionAction, Visibility, stored};
+use crate::enums::{ContentStatus, PublicationKind, RevisionAction, Visibility};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{decode_global_id, encode_global_id};
 use crate::import::convert::{all_texts, search_text};
@@ -161,15 +162,6 @@ pub struct UpdatePublicationInput {
     pub notes: MaybeUndefined<String>,
     /// New sources.
     pub sources: Option<Vec<String>>,
-}
-
-/// A life-cycle change of one publication.
-#[derive(InputObject)]
-pub struct PublicationTransitionInput {
-    /// The publication's id.
-    pub id: ID,
-    /// The `version` you loaded; a newer stored version rejects the change with CONFLICT.
-    pub expected_version: i32,
 }
 
 /// The result of a publication mutation.
@@ -486,7 +478,7 @@ impl PublicationMutations {
             license: checks.opt_text("license", input.license.as_deref(), SHORT_TEXT),
             abstracts: checks.texts("summaries", &input.summaries, LONG_TEXT, false),
             notes: checks.opt_text("notes", input.notes.as_deref(), LONG_TEXT),
-            status: ContentStatus::Draft.as_db().to_owned(),
+            editorial_status: ContentStatus::Draft.as_db().to_owned(),
             visibility: input.visibility.as_db().to_owned(),
             version: 1,
             status_changed_at: Some(now),
@@ -679,51 +671,6 @@ impl PublicationMutations {
         txn.commit().await?;
         Ok(PublicationPayload { publication: Some(Publication(model)), user_errors: Vec::new() })
     }
-
-    /// Submits a draft for review.
-    async fn submit_publication_for_review(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input.")] input: PublicationTransitionInput,
-    ) -> async_graphql::Result<PublicationPayload> {
-        Ok(change_status(ctx, input, RevisionAction::Submit).await?)
-    }
-
-    /// Publishes a draft or a publication in review.
-    async fn publish_publication(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input.")] input: PublicationTransitionInput,
-    ) -> async_graphql::Result<PublicationPayload> {
-        Ok(change_status(ctx, input, RevisionAction::Publish).await?)
-    }
-
-    /// Takes a published publication, or one in review, back to draft.
-    async fn unpublish_publication(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input.")] input: PublicationTransitionInput,
-    ) -> async_graphql::Result<PublicationPayload> {
-        Ok(change_status(ctx, input, RevisionAction::Unpublish).await?)
-    }
-
-    /// Archives a publication, hiding it from readers.
-    async fn archive_publication(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input.")] input: PublicationTransitionInput,
-    ) -> async_graphql::Result<PublicationPayload> {
-        Ok(change_status(ctx, input, RevisionAction::Archive).await?)
-    }
-
-    /// Restores an archived publication as a draft.
-    async fn restore_publication(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input.")] input: PublicationTransitionInput,
-    ) -> async_graphql::Result<PublicationPayload> {
-        Ok(change_status(ctx, input, RevisionAction::Restore).await?)
-    }
 }
 
 async fn conflict(db: &impl ConnectionTrait, id: i32, expected: i32) -> ApiResult<PublicationPayload> {
@@ -740,54 +687,4 @@ async fn conflict(db: &impl ConnectionTrait, id: i32, expected: i32) -> ApiResul
         );
     }
     Ok(PublicationPayload::rejected(current, checks))
-}
-
-async fn change_status(
-    ctx: &Context<'_>,
-    input: PublicationTransitionInput,
-    action: RevisionAction,
-) -> ApiResult<PublicationPayload> {
-    let db = database(ctx)?;
-    let viewer = viewer(ctx)?;
-    let mut checks = Checks::default();
-    let Some(current) = load(db, &mut checks, &input.id).await? else {
-        return Ok(PublicationPayload::rejected(None, checks));
-    };
-    require_editor(viewer, current.network_id)?;
-    if !check_version(&mut checks, current.version, input.expected_version) {
-        return Ok(PublicationPayload::rejected(Some(current), checks));
-    }
-    let status: ContentStatus = stored("publications.status", &current.status)?;
-    let Some(next) = transition(&mut checks, status, action) else {
-        return Ok(PublicationPayload::rejected(Some(current), checks));
-    };
-    let now = Utc::now();
-    let mut model = current.clone();
-    model.status = next.as_db().to_owned();
-    model.version = current.version + 1;
-    model.status_changed_at = Some(now);
-    model.status_changed_by_id = viewer.member_id();
-    if next == ContentStatus::Published {
-        model.published_at = Some(now);
-    }
-    let txn = db.begin().await?;
-    let updated = publications::Entity::update_many()
-        .col_expr(publications::Column::Status, Expr::value(model.status.clone()))
-        .col_expr(publications::Column::Version, Expr::value(model.version))
-        .col_expr(publications::Column::StatusChangedAt, Expr::value(now))
-        .col_expr(publications::Column::StatusChangedById, Expr::value(model.status_changed_by_id))
-        .col_expr(publications::Column::PublishedAt, Expr::value(model.published_at))
-        .filter(Expr::col(publications::Column::Id).eq(current.id))
-        .filter(Expr::col(publications::Column::Version).eq(current.version))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if updated == 0 {
-        txn.rollback().await?;
-        return conflict(db, current.id, input.expected_version).await;
-    }
-    let change = json!({ "field": "status", "old": current.status, "new": model.status });
-    record_revision(&txn, viewer, "publication", current.id, model.version, action, vec![change]).await?;
-    txn.commit().await?;
-    Ok(PublicationPayload { publication: Some(Publication(model)), user_errors: Vec::new() })
 }

@@ -123,6 +123,39 @@ async fn load_node(ctx: &Context<'_>, global_id: &str) -> ApiResult<Option<Node>
     Ok(node)
 }
 
+/// Loads the record a type name and row id name, whatever its status, for the payloads
+/// of mutations: their callers may change the record, so they may see it.
+pub async fn load_node_unrestricted(
+    db: &sea_orm::DatabaseConnection,
+    type_name: &str,
+    id: i32,
+) -> ApiResult<Option<Node>> {
+    Ok(match type_name {
+        "Country" => countries::Entity::find_by_id(id).one(db).await?.map(|m| Node::Country(Country(m))),
+        "Topic" => topics::Entity::find_by_id(id).one(db).await?.map(|m| Node::Topic(Topic(m))),
+        "Network" => networks::Entity::find_by_id(id).one(db).await?.map(|m| Node::Network(Network(m))),
+        "Organization" => {
+            organizations::Entity::find_by_id(id).one(db).await?.map(|m| Node::Organization(Organization(m)))
+        }
+        "PoliceInstitution" => {
+            organizations::Entity::find_by_id(id).one(db).await?.map(|m| Node::PoliceInstitution(PoliceInstitution(m)))
+        }
+        "QualityCertification" => quality_certifications::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|m| Node::QualityCertification(QualityCertification(m))),
+        "Publication" => publications::Entity::find_by_id(id).one(db).await?.map(|m| Node::Publication(Publication(m))),
+        "Initiative" => initiatives::Entity::find_by_id(id).one(db).await?.map(|m| Node::Initiative(Initiative(m))),
+        "Course" => courses::Entity::find_by_id(id).one(db).await?.map(|m| Node::Course(Course(m))),
+        "CourseOffering" => {
+            course_offerings::Entity::find_by_id(id).one(db).await?.map(|m| Node::CourseOffering(CourseOffering(m)))
+        }
+        "Event" => events::Entity::find_by_id(id).one(db).await?.map(|m| Node::Event(Event(m))),
+        "Target" => targets::Entity::find_by_id(id).one(db).await?.map(|m| Node::Target(Target(m))),
+        _ => None,
+    })
+}
+
 /// Read access to the networks' graph.
 #[Object]
 #[allow(clippy::too_many_arguments, reason = "list fields take a filter, an order and the four Relay paging arguments")]

@@ -3,7 +3,7 @@
 
 use entities::{
     accreditations, api_tokens, countries, course_offerings, courses, events, evidence_ratings, initiatives, networks,
-    organizations, publications, quality_certifications, revisions, targets, topics,
+    organizations, publications, quality_certifications, targets, topics,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 
@@ -306,15 +306,6 @@ relation!(
     col("event_networks", "event_id")
 );
 
-fn newest_revisions(entity_type: &'static str) -> Listing {
-    Listing::new("revisions", Ordering::by_int("NEWEST", "revisions", "id", true))
-        .filter(col("revisions", "entity_type").eq(entity_type))
-}
-
-relation!(
-    /// A publication's revision history, newest first.
-    PublicationRevisions => revisions::Model, newest_revisions("publication"), col("revisions", "entity_id")
-);
 relation!(
     /// The networks in which a member is an editor.
     MemberEditorNetworks => networks::Model,

@@ -6,6 +6,7 @@ use entities::{accreditations, countries, course_offerings, courses, networks, o
 
 use super::common::{PartialDate, connection, nested_page, strings};
 use super::content::Event;
+use super::lifecycle::EditorialState;
 use super::organizations::Organization;
 use super::places::{Country, Network, Topic, partial_date};
 use super::relations::*;
@@ -35,6 +36,11 @@ impl Course {
     /// Opaque global id; pass it to `node` to fetch this course again.
     pub async fn id(&self) -> ID {
         ID(encode_global_id("Course", self.0.id))
+    }
+
+    /// The record's place in the editorial life cycle: status, visibility, version and history.
+    async fn editorial(&self) -> EditorialState {
+        crate::editorial_state!(self.0, "course", "courses")
     }
 
     /// Catalogue code, such as `REDPPOL-OS`; the stable key for `course(code:)`.
@@ -272,6 +278,11 @@ impl CourseOffering {
     /// Opaque global id; pass it to `node` to fetch this offering again.
     pub async fn id(&self) -> ID {
         ID(encode_global_id("CourseOffering", self.0.id))
+    }
+
+    /// The record's place in the editorial life cycle: status, visibility, version and history.
+    async fn editorial(&self) -> EditorialState {
+        crate::editorial_state!(self.0, "course_offering", "course_offerings")
     }
 
     /// Stable key, such as `offering-redppol-onsite-2019-ecu`.

@@ -297,33 +297,6 @@ pub trait Stamped {
     fn stamp(&mut self, stored: &Self, updated: Option<DateTime<Utc>>);
 }
 
-macro_rules! stamped {
-    ($($module:ident),+) => {
-        $(impl Stamped for $module::Model {
-            fn row_id(&self) -> i32 {
-                self.id
-            }
-
-            fn stamp(&mut self, stored: &Self, updated: Option<DateTime<Utc>>) {
-                self.id = stored.id;
-                self.created_at = stored.created_at;
-                self.updated_at = updated.unwrap_or(stored.updated_at);
-            }
-        })+
-    };
-}
-stamped!(
-    countries,
-    topics,
-    organizations,
-    networks,
-    quality_certifications,
-    courses,
-    course_offerings,
-    events,
-    targets
-);
-
 /// Editorial rows keep their life-cycle state when re-imported, and a changed row gets
 /// the next version, so that an editor's pending update still detects the import.
 macro_rules! stamped_editorial {
@@ -337,7 +310,7 @@ macro_rules! stamped_editorial {
                 self.id = stored.id;
                 self.created_at = stored.created_at;
                 self.updated_at = updated.unwrap_or(stored.updated_at);
-                self.status.clone_from(&stored.status);
+                self.editorial_status.clone_from(&stored.editorial_status);
                 self.visibility.clone_from(&stored.visibility);
                 self.status_changed_at = stored.status_changed_at;
                 self.published_at = stored.published_at;
@@ -347,7 +320,19 @@ macro_rules! stamped_editorial {
         })+
     };
 }
-stamped_editorial!(publications, initiatives);
+stamped_editorial!(
+    countries,
+    topics,
+    organizations,
+    networks,
+    quality_certifications,
+    publications,
+    initiatives,
+    courses,
+    course_offerings,
+    events,
+    targets
+);
 
 /// Folds every given text, for the `search_text` column.
 pub(crate) fn search_text<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
@@ -405,6 +390,12 @@ pub fn country(r: &CountryRecord, _keys: &Keys, now: DateTime<Utc>) -> Result<co
         oas_status: r.oas_status.clone(),
         status_note: at.opt_text("status_note", r.status_note.as_ref())?,
         status_effective_on: at.date("status_effective_date", r.status_effective_date.as_deref())?,
+        editorial_status: "published".to_owned(),
+        visibility: "public".to_owned(),
+        version: 1,
+        status_changed_at: None,
+        published_at: None,
+        status_changed_by_id: None,
     })
 }
 
@@ -465,6 +456,12 @@ pub fn topic(r: &TopicRecord, keys: &Keys, now: DateTime<Utc>) -> Result<topics:
         updated_at: now,
         parent_id: keys.opt(Kind::Topic, r.parent_id.as_deref(), &at, "parent_id")?,
         labels,
+        editorial_status: "published".to_owned(),
+        visibility: "public".to_owned(),
+        version: 1,
+        status_changed_at: None,
+        published_at: None,
+        status_changed_by_id: None,
     })
 }
 
@@ -513,6 +510,12 @@ pub fn organization(
         founded_year: None,
         latitude: None,
         longitude: None,
+        editorial_status: "published".to_owned(),
+        visibility: "public".to_owned(),
+        version: 1,
+        status_changed_at: None,
+        published_at: None,
+        status_changed_by_id: None,
     })
 }
 
@@ -577,6 +580,12 @@ pub fn institution(
         founded_year: at.year("founded_year", r.founded_year)?,
         latitude: r.latitude,
         longitude: r.longitude,
+        editorial_status: "published".to_owned(),
+        visibility: "public".to_owned(),
+        version: 1,
+        status_changed_at: None,
+        published_at: None,
+        status_changed_by_id: None,
     })
 }
 
@@ -629,6 +638,12 @@ pub fn network(r: &NetworkRecord, keys: &Keys, now: DateTime<Utc>) -> Result<net
         unverified_claims: strings(&r.unverified_claims),
         details: Json::Object(r.details.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
         notes: at.opt_text("notes", r.notes.as_ref())?,
+        editorial_status: "published".to_owned(),
+        visibility: "public".to_owned(),
+        version: 1,
+        status_changed_at: None,
+        published_at: None,
+        status_changed_by_id: None,
     })
 }
 
@@ -670,6 +685,12 @@ pub fn certification(
         status_note: at.opt_text("status_note", r.status_note.as_ref())?,
         network_id: keys.opt(Kind::Network, r.network_id.as_deref(), &at, "network_id")?,
         note: at.opt_text("note", r.note.as_ref())?,
+        editorial_status: "published".to_owned(),
+        visibility: "public".to_owned(),
+        version: 1,
+        status_changed_at: None,
+        published_at: None,
+        status_changed_by_id: None,
     })
 }
 
@@ -740,7 +761,7 @@ pub fn publication(r: &PublicationRecord, keys: &Keys, now: DateTime<Utc>) -> Re
         license: at.opt_text("license", r.license.as_ref())?,
         abstracts,
         notes: at.opt_text("notes", r.notes.as_ref())?,
-        status: "published".to_owned(),
+        editorial_status: "published".to_owned(),
         visibility: "public".to_owned(),
         version: 1,
         status_changed_at: None,
@@ -842,7 +863,7 @@ pub fn initiative(r: &InitiativeRecord, keys: &Keys, now: DateTime<Utc>) -> Resu
         legal_basis: at.opt_text("legal_basis", r.legal_basis.as_ref())?,
         network_id: keys.opt(Kind::Network, r.network_id.as_deref(), &at, "network_id")?,
         notes: at.opt_text("notes", r.notes.as_ref())?,
-        status: "published".to_owned(),
+        editorial_status: "published".to_owned(),
         visibility: "public".to_owned(),
         version: 1,
         status_changed_at: None,
@@ -1017,6 +1038,12 @@ pub fn course(r: &CourseRecord, keys: &Keys, now: DateTime<Utc>) -> Result<cours
         funded_by_id: keys.opt(Kind::Organization, r.funded_by_id.as_deref(), &at, "funded_by_id")?,
         delivery_note: at.opt_text("delivery_note", r.delivery_note.as_ref())?,
         notes: at.opt_text("notes", r.notes.as_ref())?,
+        editorial_status: "published".to_owned(),
+        visibility: "public".to_owned(),
+        version: 1,
+        status_changed_at: None,
+        published_at: None,
+        status_changed_by_id: None,
     })
 }
 
@@ -1116,6 +1143,12 @@ pub fn offering(r: &OfferingRecord, keys: &Keys, now: DateTime<Utc>) -> Result<c
         participants: at.count("participants", r.participants)?,
         funded_by: at.opt_text("funded_by", r.funded_by.as_ref())?,
         notes: at.opt_text("notes", r.notes.as_ref())?,
+        editorial_status: "published".to_owned(),
+        visibility: "public".to_owned(),
+        version: 1,
+        status_changed_at: None,
+        published_at: None,
+        status_changed_by_id: None,
     })
 }
 
@@ -1178,6 +1211,12 @@ pub fn event(r: &EventRecord, keys: &Keys, now: DateTime<Utc>) -> Result<events:
         status: r.status.clone(),
         summaries: at.texts("summaries", &r.summaries, false)?,
         offering_id: keys.opt(Kind::Offering, r.offering_id.as_deref(), &at, "offering_id")?,
+        editorial_status: "published".to_owned(),
+        visibility: "public".to_owned(),
+        version: 1,
+        status_changed_at: None,
+        published_at: None,
+        status_changed_by_id: None,
     })
 }
 
@@ -1230,5 +1269,11 @@ pub fn target(r: &TargetRecord, keys: &Keys, now: DateTime<Utc>) -> Result<targe
         timeframe: at.opt_text("timeframe", r.timeframe.as_ref())?,
         source_type: at.opt_text("source_type", r.source_type.as_ref())?,
         notes: at.opt_text("notes", r.notes.as_ref())?,
+        editorial_status: "published".to_owned(),
+        visibility: "public".to_owned(),
+        version: 1,
+        status_changed_at: None,
+        published_at: None,
+        status_changed_by_id: None,
     })
 }

@@ -57,8 +57,8 @@ async fn editor_takes_a_publication_through_its_life_cycle(app: &TestApp) {
         )
         .await;
     let created = &body["data"]["createPublication"]["publication"];
-    assert_eq!(created["status"], "DRAFT", "{body:#}");
-    assert_eq!(created["version"], 1);
+    assert_eq!(created["editorial"]["status"], "DRAFT", "{body:#}");
+    assert_eq!(created["editorial"]["version"], 1);
     assert_eq!(created["slug"], "municipal-prevention-guide", "the slug comes from the English title");
     let id = created["id"].as_str().unwrap().to_owned();
     let slug = created["slug"].as_str().unwrap().to_owned();
@@ -77,16 +77,16 @@ async fn editor_takes_a_publication_through_its_life_cycle(app: &TestApp) {
         "the preview shows the draft in every list, count and nested field"
     );
 
-    let submitted = transition(app, &people.editor, "submitPublicationForReview", &id, 1).await;
-    assert_eq!(submitted["publication"]["status"], "IN_REVIEW", "{submitted:#}");
+    let submitted = transition(app, &people.editor, "submitForReview", &id, 1).await;
+    assert_eq!(submitted["publication"]["editorial"]["status"], "IN_REVIEW", "{submitted:#}");
     assert_eq!(sightings(app, None, &[], &id, &slug).await, hidden, "a record in review stays hidden");
 
-    let published = transition(app, &people.editor, "publishPublication", &id, 2).await;
-    assert_eq!(published["publication"]["status"], "PUBLISHED", "{published:#}");
+    let published = transition(app, &people.editor, "publish", &id, 2).await;
+    assert_eq!(published["publication"]["editorial"]["status"], "PUBLISHED", "{published:#}");
     assert_eq!(sightings(app, None, &[], &id, &slug).await, seen, "a published public record is seen by everyone");
 
-    let archived = transition(app, &people.editor, "archivePublication", &id, 3).await;
-    assert_eq!(archived["publication"]["status"], "ARCHIVED", "{archived:#}");
+    let archived = transition(app, &people.editor, "archive", &id, 3).await;
+    assert_eq!(archived["publication"]["editorial"]["status"], "ARCHIVED", "{archived:#}");
     assert_eq!(sightings(app, None, &[], &id, &slug).await, hidden, "an archived record is hidden");
     assert_eq!(
         sightings(app, Some(&people.editor), &preview, &id, &slug).await,
@@ -94,21 +94,21 @@ async fn editor_takes_a_publication_through_its_life_cycle(app: &TestApp) {
         "editors preview archived records"
     );
 
-    let again = transition(app, &people.editor, "archivePublication", &id, 4).await;
+    let again = transition(app, &people.editor, "archive", &id, 4).await;
     assert_eq!(again["userErrors"][0]["code"], "INVALID_TRANSITION", "{again:#}");
 
-    let restored = transition(app, &people.editor, "restorePublication", &id, 4).await;
-    assert_eq!(restored["publication"]["status"], "DRAFT", "{restored:#}");
-    assert_eq!(restored["publication"]["version"], 5);
+    let restored = transition(app, &people.editor, "restore", &id, 4).await;
+    assert_eq!(restored["publication"]["editorial"]["status"], "DRAFT", "{restored:#}");
+    assert_eq!(restored["publication"]["editorial"]["version"], 5);
 
     let history = post_preview(
         app,
         &people.editor,
-        "query($id: ID!) { node(id: $id) { ... on Publication { revisions { totalCount nodes { version action actor changes { field oldValue newValue } } } } } }",
+        "query($id: ID!) { node(id: $id) { ... on Publication { editorial { revisions { totalCount nodes { version action actor changes { field oldValue newValue } } } } } } }",
         json!({ "id": id }),
     )
     .await;
-    let revisions = &history["data"]["node"]["revisions"];
+    let revisions = &history["data"]["node"]["editorial"]["revisions"];
     assert_eq!(revisions["totalCount"], 5, "{history:#}");
     let actions: Vec<&str> =
         revisions["nodes"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
@@ -138,8 +138,8 @@ async fn members_only_content_stays_with_members(app: &TestApp) {
         )
         .await
         .1;
-    assert_eq!(update["data"]["updatePublication"]["publication"]["version"], 2, "{update:#}");
-    transition(app, &people.editor, "publishPublication", &id, 2).await;
+    assert_eq!(update["data"]["updatePublication"]["publication"]["editorial"]["version"], 2, "{update:#}");
+    transition(app, &people.editor, "publish", &id, 2).await;
 
     let anonymous = sightings(app, None, &[], &id, "internal-protocol").await;
     assert_eq!(anonymous["node"], false);
@@ -226,21 +226,31 @@ async fn stale_version_is_rejected_with_the_current_one(app: &TestApp) {
     let id = draft["id"].as_str().unwrap();
     let update =
         |version: i64, series: &str| json!({ "input": { "id": id, "expectedVersion": version, "series": series } });
-    let query = "mutation($input: UpdatePublicationInput!) { updatePublication(input: $input) { publication { version series } userErrors { field code message } } }";
+    let query = "mutation($input: UpdatePublicationInput!) { updatePublication(input: $input) { publication { editorial { version } series } userErrors { field code message } } }";
     let first = app.post_as(Some(&people.editor), query, update(1, "First")).await.1;
-    assert_eq!(first["data"]["updatePublication"]["publication"], json!({ "version": 2, "series": "First" }));
+    assert_eq!(
+        first["data"]["updatePublication"]["publication"],
+        json!({ "editorial": { "version": 2 }, "series": "First" })
+    );
     let stale = app.post_as(Some(&people.admin), query, update(1, "Stale")).await.1;
     let payload = &stale["data"]["updatePublication"];
     assert_eq!(payload["userErrors"][0]["code"], "CONFLICT", "{stale:#}");
     assert_eq!(payload["userErrors"][0]["field"], json!(["input", "expectedVersion"]));
     assert!(payload["userErrors"][0]["message"].as_str().unwrap().contains("version 2"));
-    assert_eq!(payload["publication"], json!({ "version": 2, "series": "First" }), "the current state comes back");
+    assert_eq!(
+        payload["publication"],
+        json!({ "editorial": { "version": 2 }, "series": "First" }),
+        "the current state comes back"
+    );
 
     let cleared = app
         .post_as(Some(&people.editor), query, json!({ "input": { "id": id, "expectedVersion": 2, "series": null } }))
         .await
         .1;
-    assert_eq!(cleared["data"]["updatePublication"]["publication"], json!({ "version": 3, "series": null }));
+    assert_eq!(
+        cleared["data"]["updatePublication"]["publication"],
+        json!({ "editorial": { "version": 3 }, "series": null })
+    );
 }
 
 on_both!(versions, stale_version_is_rejected_with_the_current_one);
@@ -249,7 +259,7 @@ async fn concurrent_updates_of_one_version_let_one_win(app: &TestApp) {
     let people = People::create(app).await;
     let draft = create_draft(app, &people.editor, &people.prevention, "Contested", "PUBLIC").await;
     let id = draft["id"].as_str().unwrap().to_owned();
-    let query = "mutation($input: UpdatePublicationInput!) { updatePublication(input: $input) { publication { version series } userErrors { code } } }";
+    let query = "mutation($input: UpdatePublicationInput!) { updatePublication(input: $input) { publication { editorial { version } series } userErrors { code } } }";
     let tokens = [&people.editor, &people.admin, &people.editor, &people.admin, &people.editor, &people.admin];
     let attempts = tokens.iter().enumerate().map(|(i, token)| {
         let variables = json!({ "input": { "id": id, "expectedVersion": 1, "series": format!("Edit {i}") } });
@@ -273,13 +283,16 @@ async fn concurrent_updates_of_one_version_let_one_win(app: &TestApp) {
     let stored = post_preview(
         app,
         &people.editor,
-        "query($id: ID!) { node(id: $id) { ... on Publication { version series revisions { totalCount } } } }",
+        "query($id: ID!) { node(id: $id) { ... on Publication { series editorial { version revisions { totalCount } } } } }",
         json!({ "id": id }),
     )
     .await;
-    assert_eq!(stored["data"]["node"]["version"], 2);
+    assert_eq!(stored["data"]["node"]["editorial"]["version"], 2);
     assert_eq!(stored["data"]["node"]["series"], winners[0].as_str(), "the winner's change is stored");
-    assert_eq!(stored["data"]["node"]["revisions"]["totalCount"], 2, "one create and one update are recorded");
+    assert_eq!(
+        stored["data"]["node"]["editorial"]["revisions"]["totalCount"], 2,
+        "one create and one update are recorded"
+    );
 }
 
 on_both!(concurrent_updates, concurrent_updates_of_one_version_let_one_win);
@@ -312,7 +325,7 @@ async fn burst_of_creates_is_all_or_nothing_per_mutation(app: &TestApp) {
     let check = app
         .post_as(
             Some(&people.editor),
-            r#"{ publications(first: 100, filter: { search: "Burst" }) { totalCount nodes { topics { id } revisions { totalCount } } } }"#,
+            r#"{ publications(first: 100, filter: { search: "Burst" }) { totalCount nodes { topics { id } editorial { revisions { totalCount } } } } }"#,
             json!({}),
         )
         .await
@@ -321,7 +334,7 @@ async fn burst_of_creates_is_all_or_nothing_per_mutation(app: &TestApp) {
     assert_eq!(found["totalCount"], 0, "drafts stay hidden without the preview: {check:#}");
     let (_, check) = app
         .post_with_headers(
-            r#"{ publications(first: 100, filter: { search: "Burst" }) { totalCount nodes { topics { id } revisions { totalCount } } } }"#,
+            r#"{ publications(first: 100, filter: { search: "Burst" }) { totalCount nodes { topics { id } editorial { revisions { totalCount } } } } }"#,
             json!({}),
             &[("Authorization", &format!("Bearer {}", people.editor)), ("Preview", "drafts")],
         )
@@ -330,7 +343,7 @@ async fn burst_of_creates_is_all_or_nothing_per_mutation(app: &TestApp) {
     assert_eq!(found["totalCount"], 30, "{check:#}");
     for node in found["nodes"].as_array().unwrap() {
         assert_eq!(node["topics"], json!([{ "id": topic }]), "each create wrote its links");
-        assert_eq!(node["revisions"]["totalCount"], 1, "each create recorded its revision");
+        assert_eq!(node["editorial"]["revisions"]["totalCount"], 1, "each create recorded its revision");
     }
 }
 

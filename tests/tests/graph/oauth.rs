@@ -55,7 +55,7 @@ async fn provider_tokens_act_as_their_members(backend: Backend) {
                 "kind": "NEWS", "originalLanguage": "en" } }),
         )
         .await;
-    assert_eq!(body["data"]["createPublication"]["publication"]["status"], "DRAFT", "{body:#}");
+    assert_eq!(body["data"]["createPublication"]["publication"]["editorial"]["status"], "DRAFT", "{body:#}");
 
     // A valid token whose subject is no member reads like an anonymous caller.
     let stranger = peer.user_token("stranger", AUDIENCE).await;

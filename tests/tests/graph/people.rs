@@ -81,7 +81,8 @@ impl People {
 }
 
 /// The fields a publication mutation returns in these tests.
-pub const PAYLOAD: &str = "publication { id slug status visibility version } userErrors { field code message }";
+pub const PAYLOAD: &str =
+    "publication { id slug editorial { status visibility version } } userErrors { field code message }";
 
 /// Creates a draft in `network` as `token` and returns the payload.
 pub async fn create_draft(app: &TestApp, token: &str, network: &str, title: &str, visibility: &str) -> Value {
@@ -108,25 +109,27 @@ pub async fn create_draft(app: &TestApp, token: &str, network: &str, title: &str
     payload["publication"].clone()
 }
 
-/// Runs a life-cycle mutation such as `publishPublication` and returns the payload.
+/// Runs a life-cycle mutation such as `publish` on a publication and returns the payload,
+/// with the record under `publication` as in the publication mutations.
 pub async fn transition(app: &TestApp, token: &str, mutation: &str, id: &str, version: i64) -> Value {
-    let (_, body) = app
-        .post_as(
-            Some(token),
-            &format!("mutation($input: PublicationTransitionInput!) {{ {mutation}(input: $input) {{ {PAYLOAD} }} }}"),
-            json!({ "input": { "id": id, "expectedVersion": version } }),
-        )
-        .await;
+    let query = format!(
+        "mutation($input: TransitionInput!) {{ {mutation}(input: $input) {{
+            node {{ ... on Publication {{ id slug editorial {{ status visibility version }} }} }}
+            userErrors {{ field code message }} }} }}"
+    );
+    let (_, body) =
+        app.post_as(Some(token), &query, json!({ "input": { "id": id, "expectedVersion": version } })).await;
     assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
-    body["data"][mutation].clone()
+    let payload = &body["data"][mutation];
+    json!({ "publication": payload["node"], "userErrors": payload["userErrors"] })
 }
 
 /// Creates a publication and publishes it, returning its id.
 pub async fn published(app: &TestApp, token: &str, network: &str, title: &str, visibility: &str) -> String {
     let draft = create_draft(app, token, network, title, visibility).await;
     let id = draft["id"].as_str().unwrap().to_owned();
-    let payload = transition(app, token, "publishPublication", &id, 1).await;
-    assert_eq!(payload["publication"]["status"], "PUBLISHED", "{payload:#}");
+    let payload = transition(app, token, "publish", &id, 1).await;
+    assert_eq!(payload["publication"]["editorial"]["status"], "PUBLISHED", "{payload:#}");
     id
 }
 

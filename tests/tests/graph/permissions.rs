@@ -20,7 +20,7 @@ const CALLERS: [&str; 7] =
     ["anonymous", "member", "partner", "editor", "police editor", "admin", "admin read-only token"];
 
 /// Each row: the operation, then the expected outcome per caller, in the order of CALLERS.
-const TABLE: [(&str, [Outcome; 7]); 14] = [
+const TABLE: [(&str, [Outcome; 7]); 16] = [
     ("read a public publication", [O, O, O, O, O, O, O]),
     ("read a members-only publication", [H, O, O, O, O, O, O]),
     ("read a draft without preview", [H, H, H, H, H, H, H]),
@@ -30,6 +30,8 @@ const TABLE: [(&str, [Outcome; 7]); 14] = [
     ("update a publication", [F, F, F, O, F, O, F]),
     ("publish a publication", [F, F, F, O, F, O, F]),
     ("archive a publication", [F, F, F, O, F, O, F]),
+    ("archive a police network course", [F, F, F, F, O, O, F]),
+    ("archive a country", [F, F, F, F, F, O, F]),
     ("read revision history", [F, F, F, O, F, O, F]),
     ("read another member's email", [H, F, F, O, F, O, F]),
     ("list members", [F, O, O, O, O, O, O]),
@@ -49,6 +51,12 @@ fn outcome(body: &Value, path: &[&str]) -> Outcome {
         assert_eq!(error["extensions"]["code"], "FORBIDDEN", "unexpected error: {body:#}");
         return Outcome::Forbidden;
     }
+    if let Some(payload) = path.first().map(|name| &body["data"][*name]) {
+        assert!(
+            payload["userErrors"].as_array().is_none_or(Vec::is_empty),
+            "an allowed operation reported user errors: {body:#}"
+        );
+    }
     let mut value = &body["data"];
     for key in path {
         value = &value[*key];
@@ -56,13 +64,12 @@ fn outcome(body: &Value, path: &[&str]) -> Outcome {
     if value.is_null() { Outcome::Hidden } else { Outcome::Ok }
 }
 
-async fn run(app: &TestApp, fixture: &Fixture, operation: &str, token: Option<&str>) -> Outcome {
+async fn run(app: &TestApp, fixture: &Fixture, operation: &str, caller: usize, token: Option<&str>) -> Outcome {
     let people = &fixture.people;
     let node = "query($id: ID!) { node(id: $id) { id } }";
     let mutation = |name: &str, input: &str| {
-        format!(
-            "mutation($input: {input}!) {{ {name}(input: $input) {{ publication {{ id }} userErrors {{ code }} }} }}"
-        )
+        let record = if input == "TransitionInput" { "node" } else { "publication" };
+        format!("mutation($input: {input}!) {{ {name}(input: $input) {{ {record} {{ id }} userErrors {{ code }} }} }}")
     };
     let (body, path): (Value, Vec<&str>) = match operation {
         "read a public publication" => {
@@ -97,17 +104,35 @@ async fn run(app: &TestApp, fixture: &Fixture, operation: &str, token: Option<&s
             let draft = create_draft(app, &people.admin, &people.prevention, "Borrador", "PUBLIC").await;
             let (name, input, extra) = match operation {
                 "update a publication" => ("updatePublication", "UpdatePublicationInput", json!({ "year": 2024 })),
-                "publish a publication" => ("publishPublication", "PublicationTransitionInput", json!({})),
-                _ => ("archivePublication", "PublicationTransitionInput", json!({})),
+                "publish a publication" => ("publish", "TransitionInput", json!({})),
+                _ => ("archive", "TransitionInput", json!({})),
             };
             let mut variables = json!({ "id": draft["id"], "expectedVersion": 1 });
             variables.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
             let query = mutation(name, input);
-            (app.post_as(token, &query, json!({ "input": variables })).await.1, vec![name, "publication"])
+            let record = if input == "TransitionInput" { "node" } else { "publication" };
+            (app.post_as(token, &query, json!({ "input": variables })).await.1, vec![name, record])
+        }
+        "archive a police network course" | "archive a country" => {
+            // Each caller gets its own record, so that one caller's change leaves the next one's intact.
+            let list = if operation == "archive a country" { "countries" } else { "courses" };
+            let records = app
+                .post_as(
+                    Some(&people.admin),
+                    &format!("{{ {list}(first: 10) {{ nodes {{ id editorial {{ version }} }} }} }}"),
+                    json!({}),
+                )
+                .await
+                .1;
+            let record = &records["data"][list]["nodes"][caller];
+            let query = mutation("archive", "TransitionInput");
+            let input = json!({ "id": record["id"], "expectedVersion": record["editorial"]["version"] });
+            (app.post_as(token, &query, json!({ "input": input })).await.1, vec!["archive", "node"])
         }
         "read revision history" => {
-            let query = "query($id: ID!) { node(id: $id) { ... on Publication { revisions { totalCount } } } }";
-            (app.post_as(token, query, json!({ "id": fixture.public })).await.1, vec!["node", "revisions"])
+            let query =
+                "query($id: ID!) { node(id: $id) { ... on Publication { editorial { revisions { totalCount } } } } }";
+            (app.post_as(token, query, json!({ "id": fixture.public })).await.1, vec!["node", "editorial", "revisions"])
         }
         "read another member's email" => {
             let id = global_id("Member", people.editor_id);
@@ -150,8 +175,8 @@ async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
     ];
     let mut wrong = Vec::new();
     for (operation, expected) in TABLE {
-        for ((caller, token), expected) in CALLERS.iter().zip(tokens).zip(expected) {
-            let actual = run(app, &fixture, operation, token).await;
+        for (index, ((caller, token), expected)) in CALLERS.iter().zip(tokens).zip(expected).enumerate() {
+            let actual = run(app, &fixture, operation, index, token).await;
             if actual != expected {
                 wrong.push(format!("{operation} as {caller}: expected {expected:?}, got {actual:?}"));
             }
