@@ -313,6 +313,9 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest)
             ));
         }
     };
+    // An editor's mutation returns the changed record as its editors see it, nested drafts
+    // included, so payloads show what was just written.
+    let preview = preview || (viewer.is_editor() && is_mutation(&request));
     let audience = match viewer.audience(preview) {
         Ok(audience) => audience,
         Err(error) => return rejected(&error),
