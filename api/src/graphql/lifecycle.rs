@@ -209,7 +209,7 @@ revision_relations!(
 /// A record's place in the editorial life cycle, with its history.
 #[Object]
 impl EditorialState {
-    /// Where the record stands: draft, in review, published or archived.
+    /// The record's stage: draft, in review, published or archived.
     async fn status(&self) -> async_graphql::Result<ContentStatus> {
         Ok(stored("editorial_status", &self.status)?)
     }

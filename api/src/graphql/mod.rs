@@ -4,21 +4,34 @@ pub mod common;
 pub mod content;
 pub mod editorial;
 pub mod filters;
+pub mod initiative_writes;
 pub mod lifecycle;
 pub mod members;
+pub mod network_writes;
 pub mod organizations;
 pub mod places;
 pub mod publication_writes;
 pub mod query;
+pub mod reference_writes;
 pub mod relations;
 pub mod scalars;
 pub mod training;
+pub mod training_writes;
+pub mod write_support;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 /// Every mutation of the API.
 #[derive(MergedObject, Default)]
-pub struct Mutation(publication_writes::PublicationMutations, lifecycle::LifecycleMutations, members::AdminMutations);
+pub struct Mutation(
+    publication_writes::PublicationMutations,
+    initiative_writes::InitiativeMutations,
+    reference_writes::ReferenceMutations,
+    network_writes::NetworkContentMutations,
+    training_writes::TrainingMutations,
+    lifecycle::LifecycleMutations,
+    members::AdminMutations,
+);
 
 /// The API's schema type.
 pub type ApiSchema = Schema<query::Query, Mutation, EmptySubscription>;

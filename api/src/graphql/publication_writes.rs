@@ -14,6 +14,7 @@ use super::editorial::{
     Checks, LONG_TEXT, LocalizedTextInput, SHORT_TEXT, UserError, UserErrorCode, changes, check_version, duplicate_or,
     record_revision, require_editor, resolve_id, resolve_ids,
 };
+use super::write_support::{free_slug, random_suffix, slug_from};
 use crate::enums::{ContentStatus, PublicationKind, RevisionAction, Visibility};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{decode_global_id, encode_global_id};
@@ -337,47 +338,6 @@ fn derive_search_columns(model: &mut publications::Model) {
     model.sort_name = fold(&default_text(&model.titles));
 }
 
-/// Derives a slug from a title: folded, with hyphens between words.
-fn slug_from(title: &str) -> String {
-    let folded = fold(title);
-    let words: Vec<&str> = folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|word| !word.is_empty()).collect();
-    let mut slug = String::new();
-    for word in words {
-        if slug.len() + word.len() + 1 > 80 {
-            break;
-        }
-        if !slug.is_empty() {
-            slug.push('-');
-        }
-        slug.push_str(word);
-    }
-    if slug.is_empty() { "publication".to_owned() } else { slug }
-}
-
-/// Returns four random hex digits, to separate slugs derived at the same moment.
-fn random_suffix() -> ApiResult<String> {
-    let mut bytes = [0u8; 2];
-    getrandom::fill(&mut bytes).map_err(|err| ApiError::Unexpected(format!("random source failed: {err}")))?;
-    Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
-}
-
-/// Returns `base`, or `base-2`, `base-3`, … when it is taken.
-async fn free_slug(db: &impl ConnectionTrait, base: &str) -> ApiResult<String> {
-    let pattern = format!("{}%", crate::text::like_escape(base));
-    let taken: std::collections::HashSet<String> = publications::Entity::find()
-        .filter(Expr::col(publications::Column::Slug).like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| row.slug)
-        .collect();
-    if !taken.contains(base) {
-        return Ok(base.to_owned());
-    }
-    let free = (2..).map(|n| format!("{base}-{n}")).find(|slug| !taken.contains(slug)).unwrap_or_default();
-    Ok(free)
-}
-
 async fn load(db: &impl ConnectionTrait, checks: &mut Checks, id: &ID) -> ApiResult<Option<publications::Model>> {
     let row = match decode_global_id(id) {
         Ok((type_name, row)) if type_name == "Publication" => row,
@@ -420,7 +380,7 @@ impl PublicationMutations {
         let derived_slug = input.slug.is_none();
         let slug = match &input.slug {
             Some(slug) => checks.slug("slug", slug),
-            None => free_slug(db, &slug_from(&default_text(&titles))).await?,
+            None => free_slug(db, "publications", &slug_from(&default_text(&titles), "publication")).await?,
         };
         let mut links = Links::default();
         for ((field, ..), (ids, list)) in LINK_TABLES.into_iter().zip(
@@ -509,7 +469,9 @@ impl PublicationMutations {
                     let duplicate = matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)));
                     // A derived slug taken by a concurrent create gets the next free suffix.
                     if derived_slug && duplicate && attempts < 5 {
-                        let free = free_slug(db, &slug_from(&default_text(&model.titles))).await?;
+                        let free =
+                            free_slug(db, "publications", &slug_from(&default_text(&model.titles), "publication"))
+                                .await?;
                         model.slug = format!("{free}-{}", random_suffix()?);
                         continue;
                     }

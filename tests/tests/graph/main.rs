@@ -1,7 +1,7 @@
-//! Integration tests of the read graph, each run on SQLite and on PostgreSQL against the
+//! Integration tests of the graph, reads and writes, each run on SQLite and on PostgreSQL
+//! against the real server over HTTP.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a failed unwrap is a failed test")]
-//! real server over HTTP.
 
 mod api_tokens;
 mod catalogue;
@@ -9,13 +9,17 @@ mod editorial;
 mod errors;
 mod filters;
 mod import;
+mod initiative_writes;
 mod locale;
+mod network_writes;
 mod nodes;
 mod oauth;
 mod pagination;
 mod people;
 mod permissions;
+mod reference_writes;
 mod replicas;
 mod schema;
 mod seed;
 mod statements;
+mod training_writes;
