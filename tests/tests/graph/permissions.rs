@@ -20,7 +20,7 @@ const CALLERS: [&str; 7] =
     ["anonymous", "member", "partner", "editor", "police editor", "admin", "admin read-only token"];
 
 /// Each row: the operation, then the expected outcome per caller, in the order of CALLERS.
-const TABLE: [(&str, [Outcome; 7]); 16] = [
+const TABLE: [(&str, [Outcome; 7]); 23] = [
     ("read a public publication", [O, O, O, O, O, O, O]),
     ("read a members-only publication", [H, O, O, O, O, O, O]),
     ("read a draft without preview", [H, H, H, H, H, H, H]),
@@ -32,6 +32,13 @@ const TABLE: [(&str, [Outcome; 7]); 16] = [
     ("archive a publication", [F, F, F, O, F, O, F]),
     ("archive a police network course", [F, F, F, F, O, O, F]),
     ("archive a country", [F, F, F, F, F, O, F]),
+    ("create an initiative", [F, F, F, O, F, O, F]),
+    ("create a police network course", [F, F, F, F, O, O, F]),
+    ("create a police network offering", [F, F, F, F, O, O, F]),
+    ("create an event", [F, F, F, O, F, O, F]),
+    ("create a police network target", [F, F, F, F, O, O, F]),
+    ("create a police network certification", [F, F, F, F, O, O, F]),
+    ("create a topic", [F, F, F, F, F, O, F]),
     ("read revision history", [F, F, F, O, F, O, F]),
     ("read another member's email", [H, F, F, O, F, O, F]),
     ("list members", [F, O, O, O, O, O, O]),
@@ -129,6 +136,19 @@ async fn run(app: &TestApp, fixture: &Fixture, operation: &str, caller: usize, t
             let input = json!({ "id": record["id"], "expectedVersion": record["editorial"]["version"] });
             (app.post_as(token, &query, json!({ "input": input })).await.1, vec!["archive", "node"])
         }
+        "create an initiative"
+        | "create a police network course"
+        | "create a police network offering"
+        | "create an event"
+        | "create a police network target"
+        | "create a police network certification"
+        | "create a topic" => {
+            let (name, input_type, record, input) = creation(app, fixture, operation, caller).await;
+            let query = format!(
+                "mutation($input: {input_type}!) {{ {name}(input: $input) {{ {record} {{ id }} userErrors {{ code }} }} }}"
+            );
+            (app.post_as(token, &query, json!({ "input": input })).await.1, vec![name, record])
+        }
         "read revision history" => {
             let query =
                 "query($id: ID!) { node(id: $id) { ... on Publication { editorial { revisions { totalCount } } } } }";
@@ -156,6 +176,68 @@ async fn run(app: &TestApp, fixture: &Fixture, operation: &str, caller: usize, t
         other => panic!("no operation named {other:?}"),
     };
     outcome(&body, &path)
+}
+
+/// Builds a valid create mutation for one kind: its name, input type, payload field and
+/// input. Unique keys include the caller's index, so that every caller's attempt is valid.
+async fn creation(
+    app: &TestApp,
+    fixture: &Fixture,
+    operation: &str,
+    caller: usize,
+) -> (&'static str, &'static str, &'static str, Value) {
+    let people = &fixture.people;
+    let name = |text: &str| json!([{ "locale": "EN", "text": format!("{text} {caller}") }]);
+    match operation {
+        "create an initiative" => (
+            "createInitiative",
+            "CreateInitiativeInput",
+            "initiative",
+            json!({ "networkId": people.prevention, "names": name("Safe streets"), "originalLanguage": "en",
+                "kind": "PROGRAM", "evidence": [{ "level": "PROMISING" }] }),
+        ),
+        "create a police network course" => (
+            "createCourse",
+            "CreateCourseInput",
+            "course",
+            json!({ "code": format!("TEST-{caller}"), "networkId": people.police, "titles": name("Community policing"),
+                "modality": "VIRTUAL" }),
+        ),
+        "create a police network offering" => {
+            let course = app.data(r#"{ course(code: "REDPPOL-OS") { id } }"#, json!({})).await;
+            (
+                "createCourseOffering",
+                "CreateCourseOfferingInput",
+                "courseOffering",
+                json!({ "courseId": course["course"]["id"], "modality": "VIRTUAL" }),
+            )
+        }
+        "create an event" => (
+            "createEvent",
+            "CreateEventInput",
+            "event",
+            json!({ "names": name("Regional meeting"), "kind": "LAUNCH", "status": "PLANNED", "datePrecision": "YEAR",
+                "starts": "2027", "networkIds": [people.prevention] }),
+        ),
+        "create a police network target" => (
+            "createTarget",
+            "CreateTargetInput",
+            "target",
+            json!({ "networkId": people.police, "metrics": name("Officers trained"), "targetValue": 100, "unit": "officers" }),
+        ),
+        "create a police network certification" => {
+            let institutions = app.data("{ policeInstitutions(first: 1) { nodes { id } } }", json!({})).await;
+            (
+                "createQualityCertification",
+                "CreateQualityCertificationInput",
+                "qualityCertification",
+                json!({ "institutionId": institutions["policeInstitutions"]["nodes"][0]["id"],
+                    "standard": format!("ISO 9001:2015 unit {caller}"), "issuedPrecision": "UNKNOWN",
+                    "expiresPrecision": "UNKNOWN", "status": "ACTIVE", "networkId": people.police }),
+            )
+        }
+        _ => ("createTopic", "CreateTopicInput", "topic", json!({ "labels": name("Gang exit") })),
+    }
 }
 
 async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
