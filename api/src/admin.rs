@@ -89,6 +89,12 @@ pub async fn create_token(
         .await?
         .with_context(|| format!("no member has the id {member_id}; create one with create-member"))?;
     anyhow::ensure!(member.active, "member {member_id} is deactivated; reactivate it before issuing a token");
+    if scopes.contains(&TokenScope::Admin) && !member.is_admin {
+        tracing::warn!(
+            member_id,
+            "the token has the ADMIN scope, but the member is not an admin, so the scope grants nothing"
+        );
+    }
     let (secret, _) =
         issue_token(db, member_id, name, scopes, days, None).await.map_err(|err| anyhow::anyhow!(err.describe()))?;
     Ok(secret)

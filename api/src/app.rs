@@ -52,6 +52,15 @@ pub struct App {
 pub async fn build(config: &Config) -> anyhow::Result<App> {
     let (db, statements) = prepare_database(config).await?;
     let auth = Authenticator::new(config.oauth.clone())?;
+    match &config.oauth {
+        Some(oauth) => tracing::info!(
+            issuer = %oauth.issuer,
+            audience = %oauth.audience,
+            introspection = oauth.introspection_client.is_some(),
+            "accepting access tokens from the identity provider"
+        ),
+        None => tracing::info!("no identity provider configured (OAUTH_ISSUER); accepting API tokens only"),
+    }
     let router = router(build_schema(), db.clone(), config.request_timeout, auth).await;
     Ok(App { router, db, statements })
 }
@@ -199,15 +208,27 @@ async fn health() -> &'static str {
 async fn graphql_get(
     State(state): State<AppState>,
     headers: HeaderMap,
+    parameters: Result<axum::extract::Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
     request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
+    // async-graphql 7 reads the operation name of a GET request from `operation_name`;
+    // the GraphQL-over-HTTP convention, which POST bodies follow, is `operationName`.
+    let request = request.map(|request| {
+        let mut request = request.into_inner();
+        if request.operation_name.is_none()
+            && let Ok(axum::extract::Query(parameters)) = &parameters
+        {
+            request.operation_name = parameters.get("operationName").cloned();
+        }
+        request
+    });
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|accept| accept.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
     match request {
         Ok(request) if !wants_html => {
-            if is_mutation(&request.0) {
+            if is_mutation(&request) {
                 let body = serde_json::json!({ "errors": [{
                     "message": "Mutations are accepted only over POST; send the request as a POST with a JSON body.",
                     "extensions": { "code": "METHOD_NOT_ALLOWED" },
@@ -228,7 +249,7 @@ async fn graphql_post(
     request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
     match request {
-        Ok(request) => execute(&state, &headers, request).await,
+        Ok(request) => execute(&state, &headers, request.into_inner()).await,
         Err(rejection) => bad_request(&rejection),
     }
 }
@@ -281,8 +302,7 @@ fn rejected(error: &ApiError) -> Response {
 }
 
 /// Runs one GraphQL request as its caller, with its own loaders and negotiated locale.
-async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest) -> Response {
-    let request = request.into_inner();
+async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::Request) -> Response {
     if request.query.trim().is_empty() {
         let body = serde_json::json!({ "errors": [{
             "message": "The request has no `query`; send the GraphQL document in the `query` field.",
@@ -301,7 +321,11 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest)
     };
     let viewer = match state.auth.authenticate(&state.db, authorization).await {
         Ok(viewer) => viewer,
-        Err(error) => return rejected(&error),
+        Err(error) => {
+            // The reason never contains the credential itself.
+            tracing::info!(reason = %error.describe(), "rejected the request's credential");
+            return rejected(&error);
+        }
     };
     let preview = match headers.get(PREVIEW_HEADER).map(|value| value.to_str().map(str::trim)) {
         None => false,

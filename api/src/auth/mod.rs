@@ -101,9 +101,15 @@ impl Viewer {
     }
 
     fn allows(&self, scope: TokenScope) -> bool {
+        !self.token_lacks(scope)
+    }
+
+    /// Whether the caller used an API token without `scope`. Access tokens from the
+    /// identity provider carry the member's full roles, so they never lack a scope.
+    pub fn token_lacks(&self, scope: TokenScope) -> bool {
         match &self.credential {
-            Credential::ApiToken { scopes, .. } => scopes.contains(&scope),
-            _ => true,
+            Credential::ApiToken { scopes, .. } => !scopes.contains(&scope),
+            _ => false,
         }
     }
 
@@ -157,9 +163,13 @@ impl Viewer {
     pub fn audience(&self, preview: bool) -> ApiResult<Audience> {
         if preview {
             if !self.is_editor() {
-                return Err(ApiError::Forbidden(
-                    "The draft preview is for editors and admins; send the request without the Preview header.".into(),
-                ));
+                let editor = self.member.as_ref().is_some_and(|m| m.is_admin || !m.editor_networks.is_empty());
+                let message = if editor && self.token_lacks(TokenScope::WriteContent) {
+                    "The draft preview needs an API token with the WRITE_CONTENT scope; this token lacks it. Ask an admin for one, or send the request without the Preview header."
+                } else {
+                    "The draft preview is for editors and admins; send the request without the Preview header."
+                };
+                return Err(ApiError::Forbidden(message.into()));
             }
             return Ok(match &self.member {
                 Some(member) if !member.is_admin => Audience::Editors(Some(member.editor_networks.clone().into())),

@@ -11,7 +11,7 @@ use serde_json::{Map, Value as Json};
 use super::common::connection;
 use crate::auth::Viewer;
 use crate::enums::{ContentStatus, RevisionAction, stored};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::ids::decode_global_id;
 use crate::locale::Locale;
 
@@ -354,17 +354,7 @@ pub async fn record_revision(
 
 /// Rejects a write by a caller who may not change records of `network`.
 pub fn require_editor(viewer: &Viewer, network: Option<i32>) -> ApiResult<()> {
-    if viewer.can_edit(network) {
-        return Ok(());
-    }
-    Err(ApiError::Forbidden(if viewer.member.is_none() {
-        "Changing content needs a signed-in editor; send an access token or API token of an editor.".into()
-    } else if network.is_none() {
-        "Only admins may change records that no network owns.".into()
-    } else {
-        "Changing this record needs the editor role in its network (and, for an API token, the WRITE_CONTENT scope)."
-            .into()
-    }))
+    super::lifecycle::require_owner_editor(viewer, network.as_slice())
 }
 
 /// One recorded change to a record.

@@ -12,7 +12,7 @@ use super::editorial::{
     Checks, RevisionConnection, UserError, UserErrorCode, check_version, record_revision, transition,
 };
 use super::query::{Node, load_node_unrestricted};
-use crate::auth::Viewer;
+use crate::auth::{TokenScope, Viewer};
 use crate::enums::{ContentStatus, RevisionAction, Visibility, stored};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::decode_global_id;
@@ -94,6 +94,8 @@ pub fn require_owner_editor(viewer: &Viewer, networks: &[i32]) -> ApiResult<()> 
     }
     Err(ApiError::Forbidden(if viewer.member.is_none() {
         "Changing content needs a signed-in editor; send an access token or API token of an editor.".into()
+    } else if viewer.token_lacks(TokenScope::WriteContent) {
+        "Changing content needs an API token with the WRITE_CONTENT scope; this token lacks it, so ask an admin for one.".into()
     } else if networks.is_empty() {
         "Only admins may change records that no network owns, such as countries, topics and organizations.".into()
     } else {

@@ -40,10 +40,17 @@ impl Guard for SelfOrAdmin {
 
 /// Rejects callers who are not admins.
 pub fn require_admin(ctx: &Context<'_>) -> ApiResult<()> {
-    if viewer(ctx)?.is_admin() {
+    let viewer = viewer(ctx)?;
+    if viewer.is_admin() {
         return Ok(());
     }
-    Err(ApiError::Forbidden("This operation needs an admin (and, for an API token, the ADMIN scope).".into()))
+    let admin = viewer.member.as_ref().is_some_and(|member| member.is_admin);
+    Err(ApiError::Forbidden(if admin && viewer.token_lacks(TokenScope::Admin) {
+        "This operation needs an API token with the ADMIN scope; this token lacks it, so issue one with that scope."
+            .into()
+    } else {
+        "This operation needs an admin.".into()
+    }))
 }
 
 /// Rejects callers who may not see the member directory.
@@ -249,6 +256,13 @@ pub struct CreateApiTokenPayload {
     pub user_errors: Vec<UserError>,
 }
 
+/// The API token to revoke.
+#[derive(InputObject)]
+pub struct RevokeApiTokenInput {
+    /// The token's id, from `ApiToken.id`.
+    pub id: ID,
+}
+
 /// The result of revokeApiToken.
 #[derive(SimpleObject)]
 pub struct RevokeApiTokenPayload {
@@ -413,9 +427,10 @@ impl AdminMutations {
     async fn revoke_api_token(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The token's id, from `ApiToken.id`.")] id: ID,
+        #[graphql(desc = "The mutation's input.")] input: RevokeApiTokenInput,
     ) -> async_graphql::Result<RevokeApiTokenPayload> {
         require_admin(ctx)?;
+        let id = input.id;
         let db = database(ctx)?;
         let mut checks = Checks::default();
         let row = match decode_global_id(&id) {

@@ -42,9 +42,9 @@ async fn admin_issues_uses_and_revokes_a_token(app: &TestApp) {
     assert!(!used["lastUsedAt"].is_null(), "the use was recorded: {body:#}");
     assert!(!body.to_string().contains(&secret), "listings never show the secret");
 
-    let revoke = "mutation($id: ID!) { revokeApiToken(id: $id) { apiToken { revokedAt } userErrors { code } } }";
+    let revoke = "mutation($input: RevokeApiTokenInput!) { revokeApiToken(input: $input) { apiToken { revokedAt } userErrors { code } } }";
     let id = payload["apiToken"]["id"].clone();
-    let (_, body) = app.post_as(Some(&people.admin), revoke, json!({ "id": id })).await;
+    let (_, body) = app.post_as(Some(&people.admin), revoke, json!({ "input": { "id": id } })).await;
     assert!(!body["data"]["revokeApiToken"]["apiToken"]["revokedAt"].is_null(), "{body:#}");
     let (status, body) = app.post_as(Some(&secret), VIEWER, json!({})).await;
     assert_eq!(status, 401);
@@ -81,7 +81,7 @@ async fn mutations_over_get_are_rejected(app: &TestApp) {
     let response = app
         .client()
         .get(app.url())
-        .query(&[("query", "mutation { revokeApiToken(id: \"x\") { userErrors { code } } }")])
+        .query(&[("query", "mutation { revokeApiToken(input: { id: \"x\" }) { userErrors { code } } }")])
         .send()
         .await
         .unwrap();
@@ -92,3 +92,42 @@ async fn mutations_over_get_are_rejected(app: &TestApp) {
 }
 
 on_both!(get_mutations, mutations_over_get_are_rejected);
+
+async fn missing_scopes_are_named_in_the_error(app: &TestApp) {
+    let people = People::create(app).await;
+    let read_only_editor = app.create_token(people.editor_id, &[api::auth::TokenScope::Read]).await;
+    let create =
+        "mutation($input: CreatePublicationInput!) { createPublication(input: $input) { publication { id } } }";
+    let input = json!({ "networkId": people.prevention, "titles": [{ "locale": "EN", "text": "Scoped" }],
+        "kind": "NEWS", "originalLanguage": "en" });
+    let (_, body) = app.post_as(Some(&read_only_editor), create, json!({ "input": input })).await;
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("WRITE_CONTENT"), "the error names the missing scope: {body:#}");
+
+    let authorization = format!("Bearer {read_only_editor}");
+    let headers = [("Authorization", authorization.as_str()), ("Preview", "drafts")];
+    let (status, body) = app.post_with_headers("{ publications { totalCount } }", json!({}), &headers).await;
+    assert_eq!(status, 403);
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("WRITE_CONTENT"), "{body:#}");
+
+    let (_, body) = app.post_as(Some(&people.admin_read_only), "{ members { totalCount } }", json!({})).await;
+    assert!(body.get("errors").is_none(), "a read-only admin token reads the directory: {body:#}");
+    let issue = "mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }";
+    let input = json!({ "memberId": global_id("Member", people.member_id), "name": "x", "scopes": ["READ"] });
+    let (_, body) = app.post_as(Some(&people.admin_read_only), issue, json!({ "input": input })).await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("ADMIN scope"), "{body:#}");
+}
+
+on_both!(scope_errors, missing_scopes_are_named_in_the_error);
+
+async fn get_requests_take_operation_name(app: &TestApp) {
+    let document = "query Countries { countries { totalCount } } query Networks { networks { totalCount } }";
+    let response =
+        app.client().get(app.url()).query(&[("query", document), ("operationName", "Networks")]).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["data"]["networks"]["totalCount"], 2, "{body:#}");
+    assert!(body["data"].get("countries").is_none(), "only the named operation runs");
+}
+
+on_both!(get_operation_name, get_requests_take_operation_name);
