@@ -8,9 +8,10 @@ use async_graphql::{Enum, InputObject};
 use chrono::NaiveDate;
 use entities::{countries, networks, organizations, topics};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use super::scalars::Date;
+use crate::auth::Audience;
 use crate::enums::{
     CertificationStatus, EventKind, EvidenceLevel, InitiativeKind, JurisdictionLevel, Modality, OasStatus,
     OfferingStatus, OrganizationKind, PoliceKind, PublicationKind, Region,
@@ -295,12 +296,22 @@ fn db_values<T: Copy>(values: &[T], as_db: fn(T) -> &'static str) -> Vec<&'stati
 /// Resolves keys in filters to row ids, rejecting keys that name nothing.
 pub struct KeyResolver<'a> {
     db: &'a DatabaseConnection,
+    audience: &'a Audience,
 }
 
 impl<'a> KeyResolver<'a> {
-    /// Resolves against `db`.
-    pub fn new(db: &'a DatabaseConnection) -> Self {
-        KeyResolver { db }
+    /// Resolves against `db` the keys of records `audience` may see, so that a filter on a
+    /// hidden record fails as one on a missing record does.
+    pub fn new(db: &'a DatabaseConnection, audience: &'a Audience) -> Self {
+        KeyResolver { db, audience }
+    }
+
+    /// Returns the condition for rows of `table` that the audience may see; true when all may be.
+    fn visible(&self, table: &str) -> Condition {
+        match self.audience.condition(table) {
+            Some(visible) => Condition::all().add(visible),
+            None => Condition::all(),
+        }
     }
 
     /// Resolves an ISO 3166-1 alpha-3 or alpha-2 code.
@@ -310,6 +321,7 @@ impl<'a> KeyResolver<'a> {
             .select_only()
             .column(countries::Column::Id)
             .filter(countries::Column::Iso3.eq(code.as_str()).or(countries::Column::Iso2.eq(code.as_str())))
+            .filter(self.visible("countries"))
             .into_tuple::<i32>()
             .one(self.db)
             .await?;
@@ -330,6 +342,7 @@ impl<'a> KeyResolver<'a> {
             .select_only()
             .column(organizations::Column::Id)
             .filter(organizations::Column::Slug.eq(slug))
+            .filter(self.visible("organizations"))
             .into_tuple::<i32>()
             .one(self.db)
             .await?;
@@ -342,6 +355,7 @@ impl<'a> KeyResolver<'a> {
             .select_only()
             .column(networks::Column::Id)
             .filter(networks::Column::Slug.eq(slug))
+            .filter(self.visible("networks"))
             .into_tuple::<i32>()
             .one(self.db)
             .await?;
@@ -353,6 +367,7 @@ impl<'a> KeyResolver<'a> {
         let all: Vec<(i32, String, Option<i32>)> = topics::Entity::find()
             .select_only()
             .columns([topics::Column::Id, topics::Column::Slug, topics::Column::ParentId])
+            .filter(self.visible("topics"))
             .into_tuple()
             .all(self.db)
             .await?;

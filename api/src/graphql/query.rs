@@ -254,7 +254,7 @@ impl Query {
         #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
         before: Option<String>,
     ) -> Result<TopicConnection> {
-        let keys = KeyResolver::new(database(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?, audience(ctx)?);
         let listing = filters::topics(&keys, filter.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -307,7 +307,7 @@ impl Query {
         #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
         before: Option<String>,
     ) -> Result<OrganizationConnection> {
-        let keys = KeyResolver::new(database(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?, audience(ctx)?);
         let listing = filters::organizations(&keys, filter.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -336,7 +336,7 @@ impl Query {
         #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
         before: Option<String>,
     ) -> Result<PoliceInstitutionConnection> {
-        let keys = KeyResolver::new(database(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?, audience(ctx)?);
         let listing = filters::police_institutions(&keys, filter.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -368,7 +368,7 @@ impl Query {
         #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
         before: Option<String>,
     ) -> Result<QualityCertificationConnection> {
-        let keys = KeyResolver::new(database(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?, audience(ctx)?);
         let listing = filters::quality_certifications(&keys, filter.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -405,7 +405,7 @@ impl Query {
         #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
         before: Option<String>,
     ) -> Result<PublicationConnection> {
-        let keys = KeyResolver::new(database(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?, audience(ctx)?);
         let listing = filters::publications(&keys, filter.unwrap_or_default(), order_by.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -435,7 +435,7 @@ impl Query {
         #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
         before: Option<String>,
     ) -> Result<InitiativeConnection> {
-        let keys = KeyResolver::new(database(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?, audience(ctx)?);
         let listing = filters::initiatives(&keys, filter.unwrap_or_default(), order_by.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -463,7 +463,7 @@ impl Query {
         #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
         before: Option<String>,
     ) -> Result<CourseConnection> {
-        let keys = KeyResolver::new(database(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?, audience(ctx)?);
         let listing = filters::courses(&keys, filter.unwrap_or_default(), order_by.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -492,7 +492,7 @@ impl Query {
         before: Option<String>,
     ) -> Result<CourseOfferingConnection> {
         let database = database(ctx)?;
-        let keys = KeyResolver::new(database);
+        let keys = KeyResolver::new(database, audience(ctx)?);
         let listing =
             filters::course_offerings(&keys, database, filter.unwrap_or_default(), order_by.unwrap_or_default())
                 .await?;
@@ -525,7 +525,7 @@ impl Query {
         #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
         before: Option<String>,
     ) -> Result<EventConnection> {
-        let keys = KeyResolver::new(database(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?, audience(ctx)?);
         let listing = filters::events(&keys, filter.unwrap_or_default(), order_by.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }
@@ -552,7 +552,7 @@ impl Query {
         #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
         before: Option<String>,
     ) -> Result<TargetConnection> {
-        let keys = KeyResolver::new(database(ctx)?);
+        let keys = KeyResolver::new(database(ctx)?, audience(ctx)?);
         let listing = filters::targets(&keys, filter.unwrap_or_default()).await?;
         Ok(root_page(ctx, listing, PageArgs::new(first, after, last, before)).await?.into())
     }

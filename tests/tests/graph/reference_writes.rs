@@ -45,6 +45,12 @@ async fn admins_create_and_publish_a_country(app: &TestApp) {
     assert_eq!(hidden["errors"][0]["extensions"]["code"], "NOT_FOUND", "a draft country is hidden: {hidden:#}");
     let preview = post_preview(app, &people.admin, lookup, json!({})).await;
     assert_eq!(preview["data"]["country"]["id"], created["id"], "admins see it in the preview");
+    let by_country = r#"{ publications(filter: { country: "XKX" }) { totalCount } }"#;
+    let filtered = app.post(by_country, json!({})).await;
+    assert_eq!(
+        filtered["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "a filter on a draft country fails as on a missing one: {filtered:#}"
+    );
 
     let (_, body) = app.post_as(Some(&people.admin), CREATE_COUNTRY, json!({ "input": input })).await;
     let duplicate = &body["data"]["createCountry"];
@@ -57,6 +63,8 @@ async fn admins_create_and_publish_a_country(app: &TestApp) {
     assert_eq!(body["data"]["publish"]["userErrors"], json!([]), "{body:#}");
     let seen = app.data(lookup, json!({})).await;
     assert_eq!(seen["country"]["id"], created["id"], "the published country is public");
+    let filtered = app.data(by_country, json!({})).await;
+    assert_eq!(filtered["publications"]["totalCount"], 0, "the filter accepts the published country");
 }
 
 on_both!(country_life_cycle, admins_create_and_publish_a_country);
