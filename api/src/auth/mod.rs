@@ -252,7 +252,7 @@ impl Audience {
         }
         let table = *EDITORIAL_TABLES.iter().find(|editorial| **editorial == table)?;
         let published = Expr::col((table, "editorial_status")).eq("published");
-        match self {
+        let own = match self {
             Audience::Public => Some(published.and(Expr::col((table, "visibility")).eq("public"))),
             Audience::Members => Some(published),
             Audience::Editors(None) => None,
@@ -260,7 +260,19 @@ impl Audience {
                 Some(owned) => Some(published.or(owned)),
                 None => Some(published),
             },
+        };
+        // An offering is part of its course: it is seen only while its course is.
+        if table == "course_offerings"
+            && let Some(course_visible) = self.condition("courses")
+        {
+            let courses = Query::select().column(("courses", "id")).from("courses").and_where(course_visible).take();
+            let in_visible_course = Expr::col(("course_offerings", "course_id")).in_subquery(courses);
+            return Some(match own {
+                Some(own) => own.and(in_visible_course),
+                None => in_visible_course,
+            });
         }
+        own
     }
 }
 

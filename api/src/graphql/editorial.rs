@@ -215,7 +215,7 @@ pub async fn resolve_ids(
             _ => checks.add(
                 &format!("{field}.{i}"),
                 UserErrorCode::Invalid,
-                format!("\"{}\" is not the id of a {}; copy the `id` field of one", id.as_str(), types.join(" or ")),
+                format!("\"{}\" is not the id of {}; copy the `id` field of one", id.as_str(), with_article(types)),
             ),
         }
     }
@@ -246,6 +246,14 @@ pub async fn resolve_ids(
         }
     }
     Ok(rows)
+}
+
+/// Joins type names with "or" after the right indefinite article, such as "an Organization or
+/// PoliceInstitution".
+fn with_article(types: &[&str]) -> String {
+    let names = types.join(" or ");
+    let article = if names.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+    format!("{article} {names}")
 }
 
 /// Resolves one optional global id.
@@ -413,9 +421,10 @@ impl Revision {
 pub struct FieldChange {
     /// The field's name, as in the record's input type.
     pub field: String,
-    /// The value before the change; null for a new record.
+    /// The value before the change; null for a new record. Enum values appear as stored, in
+    /// lower case (`draft`, `public`), and links as lists of global ids.
     pub old_value: JsonScalar<Json>,
-    /// The value after the change.
+    /// The value after the change, written as `oldValue` is.
     pub new_value: JsonScalar<Json>,
 }
 

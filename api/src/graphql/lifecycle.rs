@@ -97,10 +97,9 @@ pub fn require_owner_editor(viewer: &Viewer, networks: &[i32]) -> ApiResult<()> 
     } else if viewer.token_lacks(TokenScope::WriteContent) {
         "Changing content needs an API token with the WRITE_CONTENT scope; this token lacks it, so ask an admin for one.".into()
     } else if networks.is_empty() {
-        "Only admins may change records that no network owns, such as countries, topics and organizations.".into()
+        "Only admins may change records that no network owns, such as countries, topics and organizations; for network content, name a network you edit (networkId).".into()
     } else {
-        "Changing this record needs the editor role in its network (and, for an API token, the WRITE_CONTENT scope)."
-            .into()
+        "This needs the editor role in the record's network and in any network you give it, and you do not edit one of them.".into()
     }))
 }
 
@@ -237,7 +236,7 @@ impl EditorialState {
     }
 
     /// Every recorded change, newest first: readable by the editors of the record's network
-    /// and by admins.
+    /// and by admins. Null, with a FORBIDDEN error, for other callers.
     async fn revisions(
         &self,
         ctx: &Context<'_>,
@@ -245,7 +244,7 @@ impl EditorialState {
         #[graphql(desc = "Cursor after which to start.")] after: Option<String>,
         #[graphql(desc = "Number of revisions from the end (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor before which to stop.")] before: Option<String>,
-    ) -> async_graphql::Result<RevisionConnection> {
+    ) -> async_graphql::Result<Option<RevisionConnection>> {
         let viewer = viewer(ctx)?;
         // NOTE: the owner check costs one statement per record whose history is selected.
         let owners =
@@ -256,7 +255,7 @@ impl EditorialState {
             )
             .into());
         }
-        Ok(revisions_page(ctx, self.kind, self.id, PageArgs::new(first, after, last, before)).await?.into())
+        Ok(Some(revisions_page(ctx, self.kind, self.id, PageArgs::new(first, after, last, before)).await?.into()))
     }
 }
 

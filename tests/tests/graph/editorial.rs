@@ -403,3 +403,27 @@ where
     .await;
     outputs.into_iter().map(|output| output.expect("every future finished")).collect()
 }
+
+async fn offerings_are_hidden_with_their_course(app: &TestApp) {
+    let people = People::create(app).await;
+    let course =
+        r#"{ course(code: "REDPPOL-OS") { id editorial { version } offerings(first: 100) { nodes { id } } } }"#;
+    let data = app.data(course, json!({})).await;
+    let offering = data["course"]["offerings"]["nodes"][0]["id"].clone();
+    assert!(offering.is_string(), "the seed course has offerings: {data:#}");
+    let node = "query($id: ID!) { node(id: $id) { id } }";
+    assert_eq!(app.data(node, json!({ "id": offering })).await["node"]["id"], offering);
+
+    let archive = "mutation($input: TransitionInput!) { archive(input: $input) { userErrors { code } } }";
+    let input = json!({ "id": data["course"]["id"], "expectedVersion": data["course"]["editorial"]["version"] });
+    let (_, body) = app.post_as(Some(&people.admin), archive, json!({ "input": input })).await;
+    assert_eq!(body["data"]["archive"]["userErrors"], json!([]), "{body:#}");
+
+    let hidden = app.data(node, json!({ "id": offering })).await;
+    assert!(hidden["node"].is_null(), "a published offering of an archived course is hidden: {hidden:#}");
+    let listed = app.data("{ courseOfferings(first: 100) { nodes { id } } }", json!({})).await;
+    let ids: Vec<&Value> = listed["courseOfferings"]["nodes"].as_array().unwrap().iter().map(|n| &n["id"]).collect();
+    assert!(!ids.contains(&&offering), "the root list leaves it out too");
+}
+
+on_both!(offerings_follow_course, offerings_are_hidden_with_their_course);
