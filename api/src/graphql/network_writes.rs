@@ -243,14 +243,18 @@ fn partial_date(
     };
     let parsed = NaiveDate::parse_from_str(&first_day, "%Y-%m-%d").ok().filter(|_| value.len() == form.len());
     if parsed.is_none() {
-        checks.add(
-            field,
-            UserErrorCode::Invalid,
+        // A value in the right form that still fails to parse names a day the calendar lacks.
+        let in_form = value.len() == form.len()
+            && value.chars().zip(form.chars()).all(|(c, f)| if f == '-' { c == '-' } else { c.is_ascii_digit() });
+        let message = if in_form {
+            format!("\"{value}\" is not a calendar date; check the month and day")
+        } else {
             format!(
                 "\"{value}\" is not a {}-precision date; write it as {form} or change {precision_field}",
                 precision.as_db().to_uppercase()
-            ),
-        );
+            )
+        };
+        checks.add(field, UserErrorCode::Invalid, message);
     }
     parsed
 }
@@ -294,4 +298,29 @@ fn global_ids(type_name: &str, ids: &[i32]) -> Json {
 
 fn global_id(type_name: &str, id: Option<i32>) -> Json {
     json!(id.map(|id| encode_global_id(type_name, id)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(value: &str, precision: DatePrecision) -> String {
+        let mut checks = Checks::default();
+        partial_date(&mut checks, "issued", "issuedPrecision", Some(value), precision);
+        checks.errors.first().map(|error| error.message.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn impossible_days_are_named_as_such() {
+        assert!(message("2024-02-31", DatePrecision::Day).contains("not a calendar date"));
+        assert!(message("2024-13", DatePrecision::Month).contains("not a calendar date"));
+    }
+
+    #[test]
+    fn wrong_forms_name_the_expected_form() {
+        assert!(message("2024/02/01", DatePrecision::Day).contains("write it as YYYY-MM-DD"));
+        assert!(message("2024-02", DatePrecision::Day).contains("write it as YYYY-MM-DD"));
+        assert!(message("2024-02-01", DatePrecision::Year).contains("write it as YYYY"));
+        assert_eq!(message("2024-02-29", DatePrecision::Day), "", "a leap day is a valid date");
+    }
 }
