@@ -385,7 +385,7 @@ impl ApiError {
 }
 
 db_enum! {
-    /// Where a publication or initiative stands in the editorial life cycle.
+    /// Stage of a record in the editorial life cycle.
     ContentStatus {
         /// Being written; seen only by its network's editors and admins, in the draft preview.
         Draft = "draft",
@@ -399,7 +399,7 @@ db_enum! {
 }
 
 db_enum! {
-    /// Who may read a published record.
+    /// Audience of a published record.
     Visibility {
         /// Everyone, signed in or not.
         Public = "public",
@@ -409,7 +409,7 @@ db_enum! {
 }
 
 db_enum! {
-    /// What a recorded revision did.
+    /// Action that a revision recorded.
     RevisionAction {
         /// Created the record.
         Create = "create",

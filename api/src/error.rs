@@ -52,7 +52,7 @@ pub enum ApiError {
     },
     /// Nothing exists under the given key or id.
     NotFound(String),
-    /// The credential is invalid; the message says why without echoing the credential.
+    /// The credential is invalid; the message gives the reason without echoing the credential.
     Unauthenticated(String),
     /// The caller may not do this; the message names the role or scope needed.
     Forbidden(String),

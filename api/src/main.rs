@@ -55,7 +55,7 @@ enum Command {
         /// The member's id, as printed by create-member.
         #[arg(long)]
         member_id: i32,
-        /// What the token is for.
+        /// Purpose of the token, such as `academy sync`.
         #[arg(long)]
         name: String,
         /// A scope: read, write-content or admin (repeatable).

@@ -26,7 +26,8 @@ fn first_admin_and_token_from_the_command_line() {
     let token = api(&database, &["create-token", "--member-id", &id, "--name", "setup", "--scope", "admin"]);
     assert!(token.status.success(), "{}", String::from_utf8_lossy(&token.stderr));
     let secret = String::from_utf8(token.stdout).unwrap().trim().to_owned();
-    assert!(secret.starts_with("oasn_") && secret.len() > 40, "a token is printed: {secret:?}");
+    assert!(secret.starts_with("oasn_"), "a token is printed: {secret:?}");
+    assert!(secret.len() > 40, "the token carries 32 random bytes: {secret:?}");
 
     let duplicate = api(&database, &["create-member", "--name", "Other", "--subject", "ada"]);
     assert!(!duplicate.status.success());

@@ -1,9 +1,9 @@
-//! A role a member holds in one network, such as editor.
+//! A role a member has in one network, such as editor.
 
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// A role a member holds in one network, such as editor.
+/// A role a member has in one network, such as editor.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "member_network_roles")]
 pub struct Model {

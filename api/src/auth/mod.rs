@@ -180,7 +180,7 @@ impl Viewer {
     }
 }
 
-/// Which editorial records a request may see.
+/// Set of editorial records a request may see.
 #[derive(Clone, Debug)]
 pub enum Audience {
     /// Published, public records only.

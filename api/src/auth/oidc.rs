@@ -22,7 +22,7 @@ use crate::config::OAuthConfig;
 const KEYS_MAX_AGE: Duration = Duration::from_secs(3600);
 /// Time allowed for one request to the provider.
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(5);
-/// The longest time a positive introspection response is reused, even for a token that
+/// Maximum time a positive introspection response is reused, even for a token that
 /// lives longer, so that a revocation at the provider takes effect within it.
 const INTROSPECTION_MAX_AGE: Duration = Duration::from_secs(60);
 /// Entries kept in the introspection cache; when it is full, expired entries are dropped

@@ -54,16 +54,16 @@ pub struct LocalizedTextInput {
     pub text: String,
 }
 
-/// Collects every problem in a mutation's input, so that one answer lists them all.
+/// Collects every problem in a mutation's input, so that one response lists them all.
 #[derive(Default)]
 pub struct Checks {
     /// The problems found so far.
     pub errors: Vec<UserError>,
 }
 
-/// Longest single-line text, such as a title or a name.
+/// Maximum length, in characters, of a single-line text such as a title or a name.
 pub const SHORT_TEXT: usize = 500;
-/// Longest multi-line text, such as a summary or notes.
+/// Maximum length, in characters, of a multi-line text such as a summary or notes.
 pub const LONG_TEXT: usize = 20_000;
 
 impl Checks {
@@ -199,7 +199,7 @@ impl Checks {
 }
 
 /// Resolves global ids of one record type to row ids, reporting wrong types and ids that
-/// name nothing. `types` lists the accepted type names; `table` holds their rows.
+/// name nothing. `types` lists the accepted type names, and `table` contains their rows.
 pub async fn resolve_ids(
     db: &impl ConnectionTrait,
     checks: &mut Checks,

@@ -139,7 +139,7 @@ impl ApiToken {
         ID(encode_global_id("ApiToken", self.0.id))
     }
 
-    /// What the token is for, such as `Academy enrolment sync`.
+    /// Purpose of the token, such as `Academy enrolment sync`.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -149,7 +149,7 @@ impl ApiToken {
         &self.0.prefix
     }
 
-    /// What the token may do beyond reading public content.
+    /// Permissions the token has beyond reading public content.
     async fn scopes(&self) -> Vec<TokenScope> {
         self.0
             .scopes
@@ -227,7 +227,7 @@ pub struct UpdateMemberInput {
 pub struct CreateApiTokenInput {
     /// The member the token acts as; it never exceeds that member's roles.
     pub member_id: ID,
-    /// What the token is for.
+    /// Purpose of the token.
     pub name: String,
     /// What it may do beyond reading public content.
     pub scopes: Vec<TokenScope>,

@@ -15,7 +15,9 @@ use sea_orm::{
 };
 use serde_json::{Map, Value as Json, json};
 
-use super::editorial::{Checks, UserErrorCode, changes, check_version, duplicate_or, record_revision, resolve_id};
+use super::editorial::{
+    Checks, UserError, UserErrorCode, changes, check_version, duplicate_or, record_revision, resolve_id,
+};
 use crate::auth::Viewer;
 use crate::enums::{ContentStatus, RevisionAction, Visibility};
 use crate::error::{ApiError, ApiResult};
@@ -63,6 +65,17 @@ pub enum Saved<M> {
     Stored(M),
     /// The problems found, with the current row when there is one.
     Rejected(Checks, Option<M>),
+}
+
+impl<M> Saved<M> {
+    /// Splits the outcome into the row a payload returns and its user errors: the stored row
+    /// with none, or the current row (if any) with the problems found.
+    pub fn into_parts(self) -> (Option<M>, Vec<UserError>) {
+        match self {
+            Saved::Stored(model) => (Some(model), Vec::new()),
+            Saved::Rejected(checks, current) => (current, checks.errors),
+        }
+    }
 }
 
 /// Returns the editorial columns of a new row: draft status, the visibility, the time of

@@ -55,7 +55,7 @@ pub struct CreateEventInput {
     pub network_ids: Vec<ID>,
     /// The course offering this event records, for training events.
     pub course_offering_id: Option<ID>,
-    /// What happened, in one or more locales.
+    /// Summary of the event, in one or more locales.
     #[graphql(default)]
     pub summaries: Vec<LocalizedTextInput>,
     /// Readers allowed once it is published; defaults to PUBLIC.

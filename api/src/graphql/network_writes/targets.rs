@@ -25,7 +25,7 @@ pub struct CreateTargetInput {
     pub slug: Option<String>,
     /// The network whose goal this is; you must edit in it.
     pub network_id: ID,
-    /// What is counted, in one or more locales.
+    /// Metric counted, in one or more locales.
     pub metrics: Vec<LocalizedTextInput>,
     /// Training modality the target counts, when it counts one.
     pub modality: Option<Modality>,

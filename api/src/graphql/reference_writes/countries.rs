@@ -10,7 +10,7 @@ use crate::graphql::editorial::{Checks, LONG_TEXT, LocalizedTextInput, SHORT_TEX
 use crate::graphql::lifecycle::require_owner_editor;
 use crate::graphql::places::Country;
 use crate::graphql::scalars::Date;
-use crate::graphql::write_support::{Saved, apply_text, load_for_update, new_editorial_columns, save, strings_json};
+use crate::graphql::write_support::{apply_text, load_for_update, new_editorial_columns, save, strings_json};
 use crate::import::convert::{all_texts, search_text};
 use crate::locale::default_text;
 use crate::text::fold;
@@ -194,16 +194,10 @@ impl CountryMutations {
         }
         let unique = model.iso3.clone();
         let after = country_snapshot(&model);
-        Ok(
-            match save::<countries::Entity>(db, viewer, "country", None, model, after, ("iso3", &unique), checks)
-                .await?
-            {
-                Saved::Stored(model) => CountryPayload { country: Some(Country(model)), user_errors: Vec::new() },
-                Saved::Rejected(checks, current) => {
-                    CountryPayload { country: current.map(Country), user_errors: checks.errors }
-                }
-            },
-        )
+        let saved =
+            save::<countries::Entity>(db, viewer, "country", None, model, after, ("iso3", &unique), checks).await?;
+        let (record, user_errors) = saved.into_parts();
+        Ok(CountryPayload { country: record.map(Country), user_errors })
     }
 
     /// Changes a country, if `expectedVersion` is still its version (admins only).
@@ -294,11 +288,7 @@ impl CountryMutations {
         )
         .await?;
 
-        Ok(match saved {
-            Saved::Stored(model) => CountryPayload { country: Some(Country(model)), user_errors: Vec::new() },
-            Saved::Rejected(checks, current) => {
-                CountryPayload { country: current.map(Country), user_errors: checks.errors }
-            }
-        })
+        let (record, user_errors) = saved.into_parts();
+        Ok(CountryPayload { country: record.map(Country), user_errors })
     }
 }

@@ -15,8 +15,7 @@ use crate::graphql::lifecycle::require_owner_editor;
 use crate::graphql::places::Network;
 use crate::graphql::scalars::Date;
 use crate::graphql::write_support::{
-    Saved, apply_text, apply_url, free_slug, global, load_for_update, new_editorial_columns, save, slug_from,
-    strings_json,
+    apply_text, apply_url, free_slug, global, load_for_update, new_editorial_columns, save, slug_from, strings_json,
 };
 use crate::import::convert::{all_texts, search_text};
 use crate::locale::default_text;
@@ -254,12 +253,11 @@ impl NetworkMutations {
         let slug = model.slug.clone();
         let after = network_snapshot(&model);
 
-        Ok(match save::<networks::Entity>(db, viewer, "network", None, model, after, ("slug", &slug), checks).await? {
-            Saved::Stored(model) => NetworkPayload { network: Some(Network(model)), user_errors: Vec::new() },
-            Saved::Rejected(checks, current) => {
-                NetworkPayload { network: current.map(Network), user_errors: checks.errors }
-            }
-        })
+        let (record, user_errors) =
+            save::<networks::Entity>(db, viewer, "network", None, model, after, ("slug", &slug), checks)
+                .await?
+                .into_parts();
+        Ok(NetworkPayload { network: record.map(Network), user_errors })
     }
 
     /// Changes a network, if `expectedVersion` is still its version (admins only).
@@ -307,11 +305,7 @@ impl NetworkMutations {
         )
         .await?;
 
-        Ok(match saved {
-            Saved::Stored(model) => NetworkPayload { network: Some(Network(model)), user_errors: Vec::new() },
-            Saved::Rejected(checks, current) => {
-                NetworkPayload { network: current.map(Network), user_errors: checks.errors }
-            }
-        })
+        let (record, user_errors) = saved.into_parts();
+        Ok(NetworkPayload { network: record.map(Network), user_errors })
     }
 }

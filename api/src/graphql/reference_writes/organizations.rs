@@ -12,7 +12,7 @@ use crate::graphql::editorial::{
 use crate::graphql::lifecycle::require_owner_editor;
 use crate::graphql::organizations::{Organization, PoliceInstitution};
 use crate::graphql::write_support::{
-    Saved, apply_text, apply_url, free_slug, global, load_for_update, new_editorial_columns, save, slug_from,
+    apply_text, apply_url, free_slug, global, load_for_update, new_editorial_columns, save, slug_from,
 };
 use crate::import::convert::{all_texts, search_text};
 use crate::locale::default_text;
@@ -327,14 +327,8 @@ impl OrganizationMutations {
             save::<organizations::Entity>(db, viewer, "organization", None, model, after, ("slug", &slug), checks)
                 .await?;
 
-        Ok(match saved {
-            Saved::Stored(model) => {
-                OrganizationPayload { organization: Some(Organization(model)), user_errors: Vec::new() }
-            }
-            Saved::Rejected(checks, current) => {
-                OrganizationPayload { organization: current.map(Organization), user_errors: checks.errors }
-            }
-        })
+        let (record, user_errors) = saved.into_parts();
+        Ok(OrganizationPayload { organization: record.map(Organization), user_errors })
     }
 
     /// Changes an organization other than a police institution, if `expectedVersion` is
@@ -441,14 +435,8 @@ impl OrganizationMutations {
         )
         .await?;
 
-        Ok(match saved {
-            Saved::Stored(model) => {
-                OrganizationPayload { organization: Some(Organization(model)), user_errors: Vec::new() }
-            }
-            Saved::Rejected(checks, current) => {
-                OrganizationPayload { organization: current.map(Organization), user_errors: checks.errors }
-            }
-        })
+        let (record, user_errors) = saved.into_parts();
+        Ok(OrganizationPayload { organization: record.map(Organization), user_errors })
     }
 
     /// Creates a police institution as a draft (admins only).
@@ -522,15 +510,8 @@ impl OrganizationMutations {
             save::<organizations::Entity>(db, viewer, "organization", None, model, after, ("slug", &slug), checks)
                 .await?;
 
-        Ok(match saved {
-            Saved::Stored(model) => {
-                PoliceInstitutionPayload { police_institution: Some(PoliceInstitution(model)), user_errors: Vec::new() }
-            }
-            Saved::Rejected(checks, current) => PoliceInstitutionPayload {
-                police_institution: current.map(PoliceInstitution),
-                user_errors: checks.errors,
-            },
-        })
+        let (record, user_errors) = saved.into_parts();
+        Ok(PoliceInstitutionPayload { police_institution: record.map(PoliceInstitution), user_errors })
     }
 
     /// Changes a police institution, if `expectedVersion` is still its version (admins only).
@@ -651,14 +632,7 @@ impl OrganizationMutations {
         )
         .await?;
 
-        Ok(match saved {
-            Saved::Stored(model) => {
-                PoliceInstitutionPayload { police_institution: Some(PoliceInstitution(model)), user_errors: Vec::new() }
-            }
-            Saved::Rejected(checks, current) => PoliceInstitutionPayload {
-                police_institution: current.map(PoliceInstitution),
-                user_errors: checks.errors,
-            },
-        })
+        let (record, user_errors) = saved.into_parts();
+        Ok(PoliceInstitutionPayload { police_institution: record.map(PoliceInstitution), user_errors })
     }
 }

@@ -11,9 +11,7 @@ use crate::graphql::common::{database, viewer};
 use crate::graphql::editorial::{Checks, LocalizedTextInput, SHORT_TEXT, UserError, UserErrorCode, resolve_id};
 use crate::graphql::lifecycle::require_owner_editor;
 use crate::graphql::places::Topic;
-use crate::graphql::write_support::{
-    Saved, free_slug, global, load_for_update, new_editorial_columns, save, slug_from,
-};
+use crate::graphql::write_support::{free_slug, global, load_for_update, new_editorial_columns, save, slug_from};
 use crate::import::convert::{all_texts, search_text};
 use crate::locale::default_text;
 use crate::text::fold;
@@ -146,10 +144,11 @@ impl TopicMutations {
         }
         let after = topic_snapshot(&model);
 
-        Ok(match save::<topics::Entity>(db, viewer, "topic", None, model, after, ("slug", &slug), checks).await? {
-            Saved::Stored(model) => TopicPayload { topic: Some(Topic(model)), user_errors: Vec::new() },
-            Saved::Rejected(checks, current) => TopicPayload { topic: current.map(Topic), user_errors: checks.errors },
-        })
+        let (record, user_errors) =
+            save::<topics::Entity>(db, viewer, "topic", None, model, after, ("slug", &slug), checks)
+                .await?
+                .into_parts();
+        Ok(TopicPayload { topic: record.map(Topic), user_errors })
     }
 
     /// Changes a topic, if `expectedVersion` is still its version (admins only).
@@ -204,9 +203,7 @@ impl TopicMutations {
             save::<topics::Entity>(db, viewer, "topic", Some((current, before)), model, after, ("slug", &slug), checks)
                 .await?;
 
-        Ok(match saved {
-            Saved::Stored(model) => TopicPayload { topic: Some(Topic(model)), user_errors: Vec::new() },
-            Saved::Rejected(checks, current) => TopicPayload { topic: current.map(Topic), user_errors: checks.errors },
-        })
+        let (record, user_errors) = saved.into_parts();
+        Ok(TopicPayload { topic: record.map(Topic), user_errors })
     }
 }
