@@ -437,3 +437,49 @@ db_enum! {
         Application = "application",
     }
 }
+
+db_enum! {
+    /// What an officer record describes.
+    OfficerRole {
+        /// A police officer who takes courses.
+        Officer = "officer",
+        /// An instructor who teaches courses.
+        Instructor = "instructor",
+    }
+}
+
+db_enum! {
+    /// Where an officer stands in a course offering.
+    EnrolmentStatus {
+        /// Applied; a coordinator has not enrolled the officer yet.
+        Applied = "applied",
+        /// Holds a seat.
+        Enrolled = "enrolled",
+        /// Waiting for a seat; the first waitlisted officer gets the next free seat.
+        Waitlisted = "waitlisted",
+        /// Completed the course; a certificate is issued.
+        Completed = "completed",
+        /// Took part but did not pass.
+        Failed = "failed",
+        /// Left the offering, or the application was withdrawn.
+        Withdrawn = "withdrawn",
+    }
+}
+
+impl EnrolmentStatus {
+    /// Whether an officer in this status holds one of the offering's seats. Officers who
+    /// completed or failed took their seat in that edition, so it is not given again.
+    pub fn holds_seat(self) -> bool {
+        matches!(self, EnrolmentStatus::Enrolled | EnrolmentStatus::Completed | EnrolmentStatus::Failed)
+    }
+}
+
+db_enum! {
+    /// Whether a certificate still attests its completion.
+    CertificateStatus {
+        /// The certificate is valid.
+        Valid = "valid",
+        /// The certificate was revoked, for example after a recorded completion was corrected.
+        Revoked = "revoked",
+    }
+}

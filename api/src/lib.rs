@@ -16,3 +16,4 @@ pub mod locale;
 pub mod pagination;
 pub mod telemetry;
 pub mod text;
+pub mod training;

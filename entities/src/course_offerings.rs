@@ -32,6 +32,7 @@ pub struct Model {
     pub enrolment_opens_on: Option<Date>,
     pub enrolment_closes_on: Option<Date>,
     pub capacity: Option<i32>,
+    pub seats_taken: i32,
     pub status: String,
     pub language: Option<String>,
     pub participating_member_states: Option<i32>,

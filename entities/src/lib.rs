@@ -7,10 +7,12 @@
 
 pub mod accreditations;
 pub mod api_tokens;
+pub mod certificates;
 pub mod countries;
 pub mod course_offerings;
 pub mod course_topics;
 pub mod courses;
+pub mod enrolments;
 pub mod event_networks;
 pub mod event_organizations;
 pub mod events;
@@ -19,11 +21,14 @@ pub mod initiative_countries;
 pub mod initiative_organizations;
 pub mod initiative_topics;
 pub mod initiatives;
+pub mod member_institution_roles;
 pub mod member_network_roles;
 pub mod members;
 pub mod networks;
 pub mod offering_organizations;
+pub mod officers;
 pub mod organizations;
+pub mod progress_counts;
 pub mod publication_countries;
 pub mod publication_initiatives;
 pub mod publication_organizations;

@@ -7,6 +7,7 @@ mod m20261204_000002_create_content_tables;
 mod m20261204_000003_create_training_tables;
 mod m20261204_000004_create_identity_and_editorial_tables;
 mod m20261204_000005_add_editorial_columns_everywhere;
+mod m20261205_000006_create_training_records;
 mod table_helpers;
 
 /// Applies every migration in order; the server runs it at start-up.
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000003_create_training_tables::Migration),
             Box::new(m20261204_000004_create_identity_and_editorial_tables::Migration),
             Box::new(m20261204_000005_add_editorial_columns_everywhere::Migration),
+            Box::new(m20261205_000006_create_training_records::Migration),
         ]
     }
 }

@@ -12,8 +12,8 @@ pub mod tokens;
 use std::sync::Arc;
 
 use async_graphql::Enum;
-use entities::{member_network_roles, members};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use entities::members;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, UnionType};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::config::OAuthConfig;
@@ -31,6 +31,9 @@ pub enum TokenScope {
     WriteContent,
     /// Manage members and API tokens, if the token's member is an admin.
     Admin,
+    /// Read and write training records (officers, enrolments, completions) of the
+    /// institutions the token's member coordinates, or of every institution for an admin.
+    Enrolments,
 }
 
 impl TokenScope {
@@ -40,12 +43,13 @@ impl TokenScope {
             TokenScope::Read => "read",
             TokenScope::WriteContent => "write_content",
             TokenScope::Admin => "admin",
+            TokenScope::Enrolments => "enrolments",
         }
     }
 
     /// Parses the stored form of a scope.
     pub fn from_stored(value: &str) -> Option<TokenScope> {
-        [TokenScope::Read, TokenScope::WriteContent, TokenScope::Admin]
+        [TokenScope::Read, TokenScope::WriteContent, TokenScope::Admin, TokenScope::Enrolments]
             .into_iter()
             .find(|scope| scope.as_str() == value)
     }
@@ -83,6 +87,10 @@ pub struct Principal {
     pub is_admin: bool,
     /// The networks in which the member is an editor.
     pub editor_networks: Vec<i32>,
+    /// The police institutions whose training records the member coordinates.
+    pub coordinated_institutions: Vec<i32>,
+    /// The member's own officer record, if any.
+    pub officer_id: Option<i32>,
 }
 
 /// The caller of one request.
@@ -150,6 +158,40 @@ impl Viewer {
             && self.member.as_ref().is_some_and(|member| member.is_admin || !member.editor_networks.is_empty())
     }
 
+    /// Whether the caller may read and write the training records of officers of
+    /// `institution`: coordinators of that institution and admins, with the ENROLMENTS
+    /// scope on API tokens.
+    pub fn manages_training_of(&self, institution: i32) -> bool {
+        let Some(member) = &self.member else { return false };
+        self.allows(TokenScope::Enrolments)
+            && (member.is_admin || member.coordinated_institutions.contains(&institution))
+    }
+
+    /// Whether the caller manages training records of at least one institution.
+    pub fn manages_training(&self) -> bool {
+        self.allows(TokenScope::Enrolments)
+            && self.member.as_ref().is_some_and(|member| member.is_admin || !member.coordinated_institutions.is_empty())
+    }
+
+    /// Returns the caller's own officer record id, when the credential may read it.
+    pub fn own_officer(&self) -> Option<i32> {
+        let officer = self.member.as_ref()?.officer_id?;
+        (self.allows(TokenScope::Read) || self.allows(TokenScope::Enrolments)).then_some(officer)
+    }
+
+    /// Returns which personal training records the caller may read.
+    pub fn personal_reach(&self) -> PersonalReach {
+        let own_officer = self.own_officer();
+        let Some(member) = self.member.as_ref().filter(|_| self.allows(TokenScope::Enrolments)) else {
+            return PersonalReach { all: false, institutions: Arc::from([]), own_officer };
+        };
+        PersonalReach {
+            all: member.is_admin,
+            institutions: Arc::from(member.coordinated_institutions.as_slice()),
+            own_officer,
+        }
+    }
+
     /// Describes the caller for revision history.
     pub fn actor(&self) -> String {
         let name = self.member.as_ref().map_or("anonymous", |member| member.display_name.as_str());
@@ -171,18 +213,103 @@ impl Viewer {
                 };
                 return Err(ApiError::Forbidden(message.into()));
             }
-            return Ok(match &self.member {
-                Some(member) if !member.is_admin => Audience::Editors(Some(member.editor_networks.clone().into())),
-                _ => Audience::Editors(None),
-            });
+            let content = match &self.member {
+                Some(member) if !member.is_admin => Reach::Editors(Some(member.editor_networks.clone().into())),
+                _ => Reach::Editors(None),
+            };
+            return Ok(Audience { content, personal: self.personal_reach() });
         }
-        Ok(if self.reads_members_only() { Audience::Members } else { Audience::Public })
+        let content = if self.reads_members_only() { Reach::Members } else { Reach::Public };
+        Ok(Audience { content, personal: self.personal_reach() })
+    }
+}
+
+/// What a request may read: editorial records by their state, and personal training
+/// records by whose they are.
+#[derive(Clone, Debug)]
+pub struct Audience {
+    /// The editorial records the request may see.
+    pub content: Reach,
+    /// The personal training records the request may see.
+    pub personal: PersonalReach,
+}
+
+/// Personal training records (officers, enrolments, certificates) a request may read.
+#[derive(Clone, Debug)]
+pub struct PersonalReach {
+    /// Every record, for admins.
+    pub all: bool,
+    /// Records of officers of these institutions, for their coordinators.
+    pub institutions: Arc<[i32]>,
+    /// The caller's own officer record and its enrolments.
+    pub own_officer: Option<i32>,
+}
+
+impl PersonalReach {
+    /// Returns the condition an `officers` row must meet to be read, or `None` for all rows.
+    fn officers(&self) -> Option<Expr> {
+        if self.all {
+            return None;
+        }
+        let mut visible = Expr::val(1).eq(0);
+        if let Some(own) = self.own_officer {
+            visible = visible.or(Expr::col(("officers", "id")).eq(own));
+        }
+        if !self.institutions.is_empty() {
+            visible = visible.or(Expr::col(("officers", "institution_id")).is_in(self.institutions.iter().copied()));
+        }
+        Some(visible)
+    }
+
+    /// Returns the condition rows of a personal table must meet, `None` for every row,
+    /// or `Err(())` when `table` holds no personal records.
+    fn condition(&self, table: &str) -> Result<Option<Expr>, ()> {
+        let officers = || {
+            self.officers().map(|visible| Query::select().column(("officers", "id")).from("officers").and_where(visible).take())
+        };
+        match table {
+            "officers" => Ok(self.officers()),
+            "enrolments" => Ok(officers().map(|ids| Expr::col(("enrolments", "officer_id")).in_subquery(ids))),
+            "certificates" => Ok(officers().map(|ids| {
+                let enrolments = Query::select()
+                    .column(("enrolments", "id"))
+                    .from("enrolments")
+                    .and_where(Expr::col(("enrolments", "officer_id")).in_subquery(ids))
+                    .take();
+                Expr::col(("certificates", "enrolment_id")).in_subquery(enrolments)
+            })),
+            _ => Err(()),
+        }
+    }
+}
+
+impl Audience {
+    /// The audience of an anonymous request.
+    pub fn public() -> Audience {
+        Audience { content: Reach::Public, personal: PersonalReach { all: false, institutions: Arc::from([]), own_officer: None } }
+    }
+
+    /// Returns the condition rows of `table` must meet to be seen, or `None` when every
+    /// row may be seen.
+    pub fn condition(&self, table: &str) -> Option<Expr> {
+        match self.personal.condition(table) {
+            Ok(condition) => condition,
+            Err(()) => self.content.condition(table),
+        }
+    }
+
+    /// Narrows a listing to the rows this audience may see.
+    pub fn restrict(&self, listing: Listing) -> Listing {
+        match self.condition(listing.table) {
+            Some(visible) => listing.filter(visible),
+            None => listing,
+        }
     }
 }
 
 /// Set of editorial records a request may see.
 #[derive(Clone, Debug)]
-pub enum Audience {
+pub enum Reach {
     /// Published, public records only.
     Public,
     /// Published records, members-only ones included.
@@ -241,7 +368,7 @@ pub fn owned_by(table: &str, networks: &[i32]) -> Option<Expr> {
     }
 }
 
-impl Audience {
+impl Reach {
     /// Returns the condition rows of `table` must meet to be seen, or `None` when every
     /// row may be seen.
     pub fn condition(&self, table: &str) -> Option<Expr> {
@@ -253,10 +380,10 @@ impl Audience {
         let table = *EDITORIAL_TABLES.iter().find(|editorial| **editorial == table)?;
         let published = Expr::col((table, "editorial_status")).eq("published");
         let own = match self {
-            Audience::Public => Some(published.and(Expr::col((table, "visibility")).eq("public"))),
-            Audience::Members => Some(published),
-            Audience::Editors(None) => None,
-            Audience::Editors(Some(networks)) => match owned_by(table, networks) {
+            Reach::Public => Some(published.and(Expr::col((table, "visibility")).eq("public"))),
+            Reach::Members => Some(published),
+            Reach::Editors(None) => None,
+            Reach::Editors(Some(networks)) => match owned_by(table, networks) {
                 Some(owned) => Some(published.or(owned)),
                 None => Some(published),
             },
@@ -273,16 +400,6 @@ impl Audience {
             });
         }
         own
-    }
-}
-
-impl Audience {
-    /// Narrows a listing to the rows this audience may see.
-    pub fn restrict(&self, listing: Listing) -> Listing {
-        match self.condition(listing.table) {
-            Some(visible) => listing.filter(visible),
-            None => listing,
-        }
     }
 }
 
@@ -370,16 +487,41 @@ impl Authenticator {
     }
 }
 
+/// Reads a member's roles (networks edited, institutions coordinated, own officer record)
+/// in one statement.
 async fn principal(db: &impl ConnectionTrait, member: members::Model) -> ApiResult<Principal> {
-    let editor_networks = member_network_roles::Entity::find()
-        .filter(member_network_roles::Column::MemberId.eq(member.id))
-        .filter(member_network_roles::Column::Role.eq("editor"))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|role| role.network_id)
-        .collect();
-    Ok(Principal { id: member.id, display_name: member.display_name, is_admin: member.is_admin, editor_networks })
+    let role = |kind: &str, column: (&'static str, &'static str), table: &'static str, owner: &'static str| {
+        Query::select()
+            .expr_as(Expr::val(kind.to_owned()), "kind")
+            .expr_as(Expr::col(column), "target")
+            .from(table)
+            .and_where(Expr::col((table, owner)).eq(member.id))
+            .take()
+    };
+    let mut query = role("editor", ("member_network_roles", "network_id"), "member_network_roles", "member_id");
+    query.and_where(Expr::col(("member_network_roles", "role")).eq("editor"));
+    let mut coordinators =
+        role("coordinator", ("member_institution_roles", "institution_id"), "member_institution_roles", "member_id");
+    coordinators.and_where(Expr::col(("member_institution_roles", "role")).eq("coordinator"));
+    query.union(UnionType::All, coordinators);
+    query.union(UnionType::All, role("officer", ("officers", "id"), "officers", "member_id"));
+    let mut principal = Principal {
+        id: member.id,
+        display_name: member.display_name,
+        is_admin: member.is_admin,
+        editor_networks: Vec::new(),
+        coordinated_institutions: Vec::new(),
+        officer_id: None,
+    };
+    for row in db.query_all(&query).await? {
+        let target: i32 = row.try_get("", "target")?;
+        match row.try_get::<String>("", "kind")?.as_str() {
+            "editor" => principal.editor_networks.push(target),
+            "coordinator" => principal.coordinated_institutions.push(target),
+            _ => principal.officer_id = Some(target),
+        }
+    }
+    Ok(principal)
 }
 
 fn unauthenticated(reason: &str) -> ApiError {
@@ -396,7 +538,14 @@ mod tests {
             Some(scopes) => Credential::ApiToken { id: 1, name: "t".into(), scopes },
             None => Credential::AccessToken { subject: "s".into() },
         };
-        let member = Principal { id: 7, display_name: "M".into(), is_admin, editor_networks };
+        let member = Principal {
+            id: 7,
+            display_name: "M".into(),
+            is_admin,
+            editor_networks,
+            coordinated_institutions: Vec::new(),
+            officer_id: None,
+        };
         Viewer { credential, member: Some(member) }
     }
 
@@ -424,9 +573,10 @@ mod tests {
     fn preview_is_refused_to_non_editors() {
         assert!(Viewer::anonymous().audience(true).is_err());
         assert!(viewer(None, false, vec![]).audience(true).is_err());
-        assert!(matches!(viewer(None, false, vec![3]).audience(true), Ok(Audience::Editors(Some(_)))));
-        assert!(matches!(viewer(None, true, vec![]).audience(true), Ok(Audience::Editors(None))));
-        assert!(matches!(Viewer::anonymous().audience(false), Ok(Audience::Public)));
+        let content = |viewer: Viewer, preview| viewer.audience(preview).map(|audience| audience.content);
+        assert!(matches!(content(viewer(None, false, vec![3]), true), Ok(Reach::Editors(Some(_)))));
+        assert!(matches!(content(viewer(None, true, vec![]), true), Ok(Reach::Editors(None))));
+        assert!(matches!(content(Viewer::anonymous(), false), Ok(Reach::Public)));
     }
 
     #[test]

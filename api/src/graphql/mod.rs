@@ -21,6 +21,10 @@ pub mod write_support;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
+/// Read access to the networks' graph.
+#[derive(MergedObject, Default)]
+pub struct Query(query::CoreQuery);
+
 /// Every mutation of the API.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
@@ -34,7 +38,7 @@ pub struct Mutation(
 );
 
 /// The API's schema type.
-pub type ApiSchema = Schema<query::Query, Mutation, EmptySubscription>;
+pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The deepest selection nesting a query may have.
 pub const MAX_DEPTH: usize = 15;
@@ -44,7 +48,7 @@ pub const MAX_COMPLEXITY: usize = 20_000;
 
 /// Builds the schema; request data (database, loaders, locale) is added per request.
 pub fn build_schema() -> ApiSchema {
-    Schema::build(query::Query, Mutation::default(), EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .finish()

@@ -61,8 +61,9 @@ pub enum Node {
     Member(Member),
 }
 
-/// Read access to the networks' graph.
-pub struct Query;
+/// The graph's catalogue, reference data, members and lookups by id.
+#[derive(Default)]
+pub struct CoreQuery;
 
 fn not_found(kind: &str, key_name: &str, key: &str) -> ApiError {
     ApiError::NotFound(format!("No {kind} has {key_name} \"{}\".", shorten(key)))
@@ -159,7 +160,7 @@ pub async fn load_node_unrestricted(
 /// Read access to the networks' graph.
 #[Object]
 #[allow(clippy::too_many_arguments, reason = "list fields take a filter, an order and the four Relay paging arguments")]
-impl Query {
+impl CoreQuery {
     /// Fetches any object by its global id; null when it no longer exists.
     async fn node(
         &self,

@@ -299,8 +299,10 @@ pub trait Stamped {
 
 /// Editorial rows keep their life-cycle state when re-imported, and a changed row gets
 /// the next version, so that an editor's pending update still detects the import.
+/// Columns listed after `keeping` belong to other writers (such as an offering's seat
+/// count, kept by enrolments) and are never overwritten by an import.
 macro_rules! stamped_editorial {
-    ($($module:ident),+) => {
+    ($($module:ident $(keeping [$($kept:ident),+])?),+ $(,)?) => {
         $(impl Stamped for $module::Model {
             fn row_id(&self) -> i32 {
                 self.id
@@ -316,6 +318,7 @@ macro_rules! stamped_editorial {
                 self.published_at = stored.published_at;
                 self.status_changed_by_id = stored.status_changed_by_id;
                 self.version = if updated.is_some() { stored.version + 1 } else { stored.version };
+                $($(self.$kept = stored.$kept;)+)?
             }
         })+
     };
@@ -329,7 +332,7 @@ stamped_editorial!(
     publications,
     initiatives,
     courses,
-    course_offerings,
+    course_offerings keeping [seats_taken],
     events,
     targets
 );
@@ -1137,6 +1140,7 @@ pub fn offering(r: &OfferingRecord, keys: &Keys, now: DateTime<Utc>) -> Result<c
         enrolment_opens_on: opens,
         enrolment_closes_on: closes,
         capacity: at.count("capacity", r.capacity)?,
+        seats_taken: 0,
         status: r.status.clone(),
         language: r.language.as_deref().map(|l| at.language("language", l)).transpose()?,
         participating_member_states: at.count("participating_member_states", r.participating_member_states)?,

@@ -483,6 +483,7 @@ pub(super) async fn create_offering(
         enrolment_opens_on: opens,
         enrolment_closes_on: closes,
         capacity: count(&mut checks, "capacity", input.capacity),
+        seats_taken: 0,
         status: input.status.as_db().to_owned(),
         language: input.language.as_deref().map(|code| checks.language("language", code)),
         participating_member_states: count(&mut checks, "participatingMemberStates", input.participating_member_states),
@@ -670,6 +671,8 @@ pub(super) async fn update_offering(
     // of one version cannot both succeed.
     let mut active = model.clone().into_active_model().reset_all();
     active.id = ActiveValue::Unchanged(current.id);
+    // Enrolments keep the seat count; an editor's update never overwrites it.
+    active.seats_taken = ActiveValue::NotSet;
     let update = course_offerings::Entity::update_many()
         .set(active)
         .filter(Expr::col(course_offerings::Column::Id).eq(current.id))
