@@ -3,7 +3,7 @@
 
 use anyhow::Context as _;
 use chrono::Utc;
-use entities::{members, networks};
+use entities::{member_institution_roles, members, networks, organizations};
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
 };
@@ -24,6 +24,8 @@ pub struct NewMember {
     pub is_admin: bool,
     /// Slugs of the networks the member edits.
     pub editor_of: Vec<String>,
+    /// Slugs of the police institutions whose training records the member coordinates.
+    pub coordinator_of: Vec<String>,
     /// Whether the member is a partner application.
     pub application: bool,
 }
@@ -44,6 +46,20 @@ pub async fn create_member(db: &DatabaseConnection, new: NewMember) -> anyhow::R
                 )
             })?;
         network_ids.push(network.id);
+    }
+    let mut institution_ids = Vec::new();
+    for slug in &new.coordinator_of {
+        let institution = organizations::Entity::find()
+            .filter(organizations::Column::Slug.eq(slug.trim()))
+            .filter(organizations::Column::Kind.eq("police_institution"))
+            .one(db)
+            .await?
+            .with_context(|| {
+                format!(
+                    "no police institution has the slug {slug:?}; run a query for `policeInstitutions {{ nodes {{ slug }} }}` to list them"
+                )
+            })?;
+        institution_ids.push(institution.id);
     }
     if let Some(subject) = &new.subject {
         let existing = members::Entity::find().filter(members::Column::Subject.eq(subject.trim())).one(db).await?;
@@ -70,6 +86,15 @@ pub async fn create_member(db: &DatabaseConnection, new: NewMember) -> anyhow::R
     .insert(&txn)
     .await?;
     set_editor_networks(&txn, member.id, &network_ids).await.map_err(|err| anyhow::anyhow!(err.describe()))?;
+    for institution_id in institution_ids {
+        member_institution_roles::ActiveModel {
+            member_id: ActiveValue::Set(member.id),
+            institution_id: ActiveValue::Set(institution_id),
+            role: ActiveValue::Set("coordinator".to_owned()),
+        }
+        .insert(&txn)
+        .await?;
+    }
     txn.commit().await?;
     Ok(member.id)
 }

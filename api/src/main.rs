@@ -46,6 +46,11 @@ enum Command {
         /// network-crime-prevention.
         #[arg(long = "editor", value_name = "NETWORK_SLUG")]
         editor_of: Vec<String>,
+        /// Make the member a training coordinator of the police institution with this slug
+        /// (repeatable): coordinators read and write their institution's officers,
+        /// enrolments and completions.
+        #[arg(long = "coordinator", value_name = "INSTITUTION_SLUG")]
+        coordinator_of: Vec<String>,
         /// Create a partner application rather than a person.
         #[arg(long)]
         application: bool,
@@ -115,10 +120,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
             tracing::info!(created = report.created, updated = report.updated, unchanged = report.unchanged, dir = %dir.display(), "import finished");
             Ok(())
         }
-        Command::CreateMember { name, subject, email, admin, editor_of, application } => {
+        Command::CreateMember { name, subject, email, admin, editor_of, coordinator_of, application } => {
             let config = Config::from_env()?;
             let (db, _) = api::app::prepare_database(&config).await?;
-            let new = api::admin::NewMember { name, subject, email, is_admin: admin, editor_of, application };
+            let new =
+                api::admin::NewMember { name, subject, email, is_admin: admin, editor_of, coordinator_of, application };
             let id = api::admin::create_member(&db, new).await?;
             println!("{id}");
             tracing::info!(member_id = id, "created the member; pass its id to create-token");

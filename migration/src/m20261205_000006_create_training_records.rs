@@ -158,9 +158,7 @@ impl MigrationTrait for Migration {
         create(manager, failures, vec![index("verification_failures", &["window_start"])]).await?;
 
         manager
-            .alter_table(
-                Table::alter().table("course_offerings").add_column(integer("seats_taken").default(0)).take(),
-            )
+            .alter_table(Table::alter().table("course_offerings").add_column(integer("seats_taken").default(0)).take())
             .await?;
         Ok(())
     }

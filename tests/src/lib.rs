@@ -167,9 +167,25 @@ impl TestApp {
             email: Some(format!("{}@example.org", name.to_lowercase().replace(' ', "."))),
             is_admin: admin,
             editor_of: editor_of.iter().map(|slug| (*slug).to_owned()).collect(),
+            coordinator_of: Vec::new(),
             application: false,
         };
         api::admin::create_member(&self.db, new).await.expect("create a member")
+    }
+
+    /// Creates a training coordinator of the police institutions with these slugs, as
+    /// `create-member --coordinator` does, and returns the member's id.
+    pub async fn create_coordinator(&self, name: &str, institutions: &[&str]) -> i32 {
+        let new = api::admin::NewMember {
+            name: name.to_owned(),
+            subject: None,
+            email: None,
+            is_admin: false,
+            editor_of: Vec::new(),
+            coordinator_of: institutions.iter().map(|slug| (*slug).to_owned()).collect(),
+            application: true,
+        };
+        api::admin::create_member(&self.db, new).await.expect("create a coordinator")
     }
 
     /// Issues an API token for a member and returns its secret.

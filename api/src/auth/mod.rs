@@ -265,7 +265,8 @@ impl PersonalReach {
     /// or `Err(())` when `table` holds no personal records.
     fn condition(&self, table: &str) -> Result<Option<Expr>, ()> {
         let officers = || {
-            self.officers().map(|visible| Query::select().column(("officers", "id")).from("officers").and_where(visible).take())
+            self.officers()
+                .map(|visible| Query::select().column(("officers", "id")).from("officers").and_where(visible).take())
         };
         match table {
             "officers" => Ok(self.officers()),
@@ -286,7 +287,10 @@ impl PersonalReach {
 impl Audience {
     /// The audience of an anonymous request.
     pub fn public() -> Audience {
-        Audience { content: Reach::Public, personal: PersonalReach { all: false, institutions: Arc::from([]), own_officer: None } }
+        Audience {
+            content: Reach::Public,
+            personal: PersonalReach { all: false, institutions: Arc::from([]), own_officer: None },
+        }
     }
 
     /// Returns the condition rows of `table` must meet to be seen, or `None` when every

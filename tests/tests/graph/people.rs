@@ -50,6 +50,7 @@ impl People {
                 email: None,
                 is_admin: false,
                 editor_of: Vec::new(),
+                coordinator_of: Vec::new(),
                 application: true,
             },
         )
