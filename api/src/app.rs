@@ -19,7 +19,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::auth::Authenticator;
-use crate::config::Config;
+use crate::config::{Config, TrainingConfig};
 use crate::db::{self, StatementCounter};
 use crate::error::ApiError;
 use crate::graphql::{ApiSchema, MAX_COMPLEXITY, MAX_DEPTH, build_schema};
@@ -33,6 +33,7 @@ pub struct AppState {
     db: DatabaseConnection,
     request_timeout: Duration,
     auth: Arc<Authenticator>,
+    training: TrainingConfig,
     /// Each enum's values, named in errors about a misspelt value.
     enum_values: Arc<HashMap<String, Vec<String>>>,
 }
@@ -61,7 +62,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         ),
         None => tracing::info!("no identity provider configured (OAUTH_ISSUER); accepting API tokens only"),
     }
-    let router = router(build_schema(), db.clone(), config.request_timeout, auth).await;
+    let router = router(build_schema(), db.clone(), config.request_timeout, auth, config.training.clone()).await;
     Ok(App { router, db, statements })
 }
 
@@ -89,6 +90,7 @@ pub async fn router(
     db: DatabaseConnection,
     request_timeout: Duration,
     auth: Authenticator,
+    training: TrainingConfig,
 ) -> Router {
     let enum_values = Arc::new(enum_values(&schema).await);
     // One INFO line per request with method, path, status and duration.
@@ -100,7 +102,7 @@ pub async fn router(
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/health", get(health))
         .layer(trace)
-        .with_state(AppState { schema, db, request_timeout, auth: Arc::new(auth), enum_values })
+        .with_state(AppState { schema, db, request_timeout, auth: Arc::new(auth), training, enum_values })
 }
 
 /// Lists the values of every enum in the schema, read by introspection.
@@ -348,6 +350,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
     let locale = RequestLocale::from_accept_language(accept_language);
     let (loaders, driver) = RequestLoaders::new(state.db.clone(), audience.clone());
     let request = request.data(state.db.clone()).data(loaders).data(locale).data(viewer).data(audience);
+    let request = request.data(state.training.clone());
     let mut response =
         match tokio::time::timeout(state.request_timeout, driver.run(state.schema.execute(request))).await {
             Ok(response) => response,

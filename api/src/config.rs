@@ -25,6 +25,40 @@ pub struct Config {
     /// The identity provider, when `OAUTH_ISSUER` is set; without one, only API tokens
     /// authenticate callers.
     pub oauth: Option<OAuthConfig>,
+    /// Settings of the training records.
+    pub training: TrainingConfig,
+}
+
+/// Settings of the training records: disclosure control of public progress figures, and
+/// the throttle on certificate-code guessing.
+#[derive(Clone, Debug)]
+pub struct TrainingConfig {
+    /// `PROGRESS_MIN_CELL_SIZE`: the fewest officers a public progress breakdown cell may
+    /// show; smaller cells are suppressed (default 5).
+    pub min_cell_size: i64,
+    /// `CERTIFICATE_VERIFY_FAILURES`: failed certificate verifications one client may make
+    /// per window before further attempts are refused (default 10).
+    pub verify_failure_limit: u32,
+    /// `CERTIFICATE_VERIFY_WINDOW_SECONDS`: the length of that window (default 900).
+    pub verify_failure_window: Duration,
+}
+
+impl TrainingConfig {
+    /// Reads the training settings from the environment.
+    pub fn from_env() -> anyhow::Result<TrainingConfig> {
+        Ok(TrainingConfig {
+            min_cell_size: count_var("PROGRESS_MIN_CELL_SIZE", 5, 1, 1_000)?,
+            verify_failure_limit: u32::try_from(count_var("CERTIFICATE_VERIFY_FAILURES", 10, 1, 100_000)?)?,
+            verify_failure_window: Duration::from_secs(seconds_var("CERTIFICATE_VERIFY_WINDOW_SECONDS", 900, 86_400)?)
+                .max(Duration::from_secs(1)),
+        })
+    }
+}
+
+impl Default for TrainingConfig {
+    fn default() -> Self {
+        TrainingConfig { min_cell_size: 5, verify_failure_limit: 10, verify_failure_window: Duration::from_secs(900) }
+    }
 }
 
 /// Settings with which the API, as an OAuth 2.0 resource server, validates the provider's access tokens.
@@ -74,7 +108,8 @@ impl Config {
             ),
         };
         let oauth = OAuthConfig::from_env()?;
-        Ok(Config { database_url, listen_addr, import_seed, request_timeout, oauth })
+        let training = TrainingConfig::from_env()?;
+        Ok(Config { database_url, listen_addr, import_seed, request_timeout, oauth, training })
     }
 }
 
@@ -103,6 +138,15 @@ impl OAuthConfig {
 
 fn non_empty_var(name: &str) -> Option<String> {
     std::env::var(name).ok().map(|value| value.trim().to_owned()).filter(|value| !value.is_empty())
+}
+
+/// Reads a whole number from `min` to `max`, or `default` when unset.
+fn count_var(name: &str, default: i64, min: i64, max: i64) -> anyhow::Result<i64> {
+    let Some(value) = non_empty_var(name) else { return Ok(default) };
+    match value.parse::<i64>() {
+        Ok(count) if (min..=max).contains(&count) => Ok(count),
+        _ => anyhow::bail!("{name} must be a whole number from {min} to {max}, got {value:?}"),
+    }
 }
 
 /// Reads a whole number of seconds from 0 to `max`, or `default` when unset.

@@ -64,6 +64,20 @@ impl TestApp {
         import_seed: bool,
         oauth: Option<api::config::OAuthConfig>,
     ) -> Option<TestApp> {
+        TestApp::spawn_full(backend, import_seed, oauth, api::config::TrainingConfig::default()).await
+    }
+
+    /// Starts a server with the seed data and these training-record settings.
+    pub async fn spawn_with_training(backend: Backend, training: api::config::TrainingConfig) -> Option<TestApp> {
+        TestApp::spawn_full(backend, true, None, training).await
+    }
+
+    async fn spawn_full(
+        backend: Backend,
+        import_seed: bool,
+        oauth: Option<api::config::OAuthConfig>,
+        training: api::config::TrainingConfig,
+    ) -> Option<TestApp> {
         if std::env::var_os("TEST_LOG").is_some() {
             // Server logs go to standard error, filtered by RUST_LOG.
             api::telemetry::init();
@@ -87,6 +101,7 @@ impl TestApp {
             import_seed,
             request_timeout: std::time::Duration::from_secs(60),
             oauth,
+            training,
         };
         let app = api::app::build(&config).await.expect("build the application");
         let listener = tokio::net::TcpListener::bind(config.listen_addr).await.expect("bind a loopback port");
