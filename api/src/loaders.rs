@@ -31,7 +31,7 @@ use tokio::sync::mpsc;
 use crate::auth::Audience;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{
-    Listing, Page, PageArgs, PagePlan, count_by_parent, fetch_all_by_parent, fetch_pages_by_parent,
+    Listing, Page, PageArgs, PagePlan, count_by_parent, fetch_all_by_parent, fetch_page, fetch_pages_by_parent,
 };
 
 /// Loader failures are shared between every key of a batch, hence the `Arc`.
@@ -269,6 +269,14 @@ impl<R: Relation> Loader<(i32, PageArgs)> for PageLoader<R> {
         let mut pages = HashMap::new();
         for (args, parents) in by_args {
             let plan = PagePlan::new(args, listing).map_err(Arc::new)?;
+            if let [parent] = parents[..] {
+                // One parent needs no window function: a plain bounded query lets the
+                // database walk an index from the cursor, however deep the page.
+                let own = listing.clone().filter(R::parent().eq(parent));
+                let page = fetch_page(&self.db, &own, &plan).await.map_err(Arc::new)?;
+                pages.insert((parent, args.clone()), page);
+                continue;
+            }
             let found =
                 fetch_pages_by_parent(&self.db, listing, R::parent(), &parents, &plan).await.map_err(Arc::new)?;
             pages.extend(found.into_iter().map(|(parent, page)| ((parent, args.clone()), page)));
