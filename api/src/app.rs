@@ -4,17 +4,21 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower_http::LatencyUnit;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -34,8 +38,29 @@ pub struct AppState {
     request_timeout: Duration,
     auth: Arc<Authenticator>,
     training: TrainingConfig,
+    /// Whether responses carry the `X-SQL-Statements` header (`SQL_STATEMENT_HEADER`).
+    sql_statement_header: bool,
     /// Each enum's values, named in errors about a misspelt value.
     enum_values: Arc<HashMap<String, Vec<String>>>,
+}
+
+/// The IP address of the peer that opened the request's TCP connection, put in every
+/// GraphQL request's data. It is `None` when the router runs without connect info, that
+/// is, when it was not served through `into_make_service_with_connect_info::<SocketAddr>()`.
+///
+/// `X-Forwarded-For` and similar headers are deliberately not read, because any client can
+/// send them. Behind a reverse proxy this is therefore the proxy's address, shared by every
+/// client that comes through it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(address)| address.ip());
+        Ok(ClientAddress(peer))
+    }
 }
 
 /// A built application: its router, database and statement counter.
@@ -62,7 +87,15 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         ),
         None => tracing::info!("no identity provider configured (OAUTH_ISSUER); accepting API tokens only"),
     }
-    let router = router(build_schema(), db.clone(), config.request_timeout, auth, config.training.clone()).await;
+    let router = router(
+        build_schema(),
+        db.clone(),
+        config.request_timeout,
+        auth,
+        config.training.clone(),
+        config.sql_statement_header,
+    )
+    .await;
     Ok(App { router, db, statements })
 }
 
@@ -91,6 +124,7 @@ pub async fn router(
     request_timeout: Duration,
     auth: Authenticator,
     training: TrainingConfig,
+    sql_statement_header: bool,
 ) -> Router {
     let enum_values = Arc::new(enum_values(&schema).await);
     // One INFO line per request with method, path, status and duration.
@@ -101,9 +135,22 @@ pub async fn router(
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/health", get(health))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(trace)
-        .with_state(AppState { schema, db, request_timeout, auth: Arc::new(auth), training, enum_values })
+        .with_state(AppState {
+            schema,
+            db,
+            request_timeout,
+            auth: Arc::new(auth),
+            training,
+            sql_statement_header,
+            enum_values,
+        })
 }
+
+/// The largest request body accepted, in bytes; larger ones get HTTP 413 before they are
+/// read. It leaves room for a bulk import's 10 MB of records after JSON escaping.
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// Lists the values of every enum in the schema, read by introspection.
 async fn enum_values(schema: &ApiSchema) -> HashMap<String, Vec<String>> {
@@ -120,9 +167,12 @@ async fn enum_values(schema: &ApiSchema) -> HashMap<String, Vec<String>> {
     values
 }
 
-/// Serves the router until the process receives Ctrl-C or SIGTERM.
+/// Serves the router until the process receives Ctrl-C or SIGTERM, recording each
+/// connection's peer address for [`ClientAddress`].
 pub async fn serve(listener: TcpListener, router: Router) -> anyhow::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -209,6 +259,7 @@ async fn health() -> &'static str {
 /// Serves GraphiQL to browsers and GraphQL queries over GET to everything else.
 async fn graphql_get(
     State(state): State<AppState>,
+    client: ClientAddress,
     headers: HeaderMap,
     parameters: Result<axum::extract::Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
     request: Result<GraphQLRequest, GraphQLRejection>,
@@ -239,7 +290,7 @@ async fn graphql_get(
                 response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
                 return response;
             }
-            execute(&state, &headers, request).await
+            execute(&state, &headers, client, request).await
         }
         _ => Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response(),
     }
@@ -247,11 +298,12 @@ async fn graphql_get(
 
 async fn graphql_post(
     State(state): State<AppState>,
+    client: ClientAddress,
     headers: HeaderMap,
     request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
     match request {
-        Ok(request) => execute(&state, &headers, request.into_inner()).await,
+        Ok(request) => execute(&state, &headers, client, request.into_inner()).await,
         Err(rejection) => bad_request(&rejection),
     }
 }
@@ -303,8 +355,33 @@ fn rejected(error: &ApiError) -> Response {
     response
 }
 
+/// The response header that carries a request's SQL statement count when
+/// `SQL_STATEMENT_HEADER` is on.
+const SQL_STATEMENTS_HEADER: &str = "x-sql-statements";
+
+/// Runs one GraphQL request, counting the SQL statements it sends (authentication and
+/// every batch load included), and returns the count in `X-SQL-Statements` when the
+/// setting is on.
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: ClientAddress,
+    request: async_graphql::Request,
+) -> Response {
+    let (mut response, statements) = db::count_statements(execute_request(state, headers, client, request)).await;
+    if state.sql_statement_header {
+        response.headers_mut().insert(SQL_STATEMENTS_HEADER, HeaderValue::from(statements));
+    }
+    response
+}
+
 /// Runs one GraphQL request as its caller, with its own loaders and negotiated locale.
-async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::Request) -> Response {
+async fn execute_request(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: ClientAddress,
+    request: async_graphql::Request,
+) -> Response {
     if request.query.trim().is_empty() {
         let body = serde_json::json!({ "errors": [{
             "message": "The request has no `query`; send the GraphQL document in the `query` field.",
@@ -350,7 +427,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: async_graphql::
     let locale = RequestLocale::from_accept_language(accept_language);
     let (loaders, driver) = RequestLoaders::new(state.db.clone(), audience.clone());
     let request = request.data(state.db.clone()).data(loaders).data(locale).data(viewer).data(audience);
-    let request = request.data(state.training.clone());
+    let request = request.data(state.training.clone()).data(client);
     let mut response =
         match tokio::time::timeout(state.request_timeout, driver.run(state.schema.execute(request))).await {
             Ok(response) => response,

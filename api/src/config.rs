@@ -27,6 +27,9 @@ pub struct Config {
     pub oauth: Option<OAuthConfig>,
     /// Settings of the training records.
     pub training: TrainingConfig,
+    /// `SQL_STATEMENT_HEADER`: return the number of SQL statements each GraphQL request
+    /// sent in an `X-SQL-Statements` response header (`false` by default), for benchmarks.
+    pub sql_statement_header: bool,
 }
 
 /// Settings of the training records: disclosure control of public progress figures, and
@@ -109,7 +112,12 @@ impl Config {
         };
         let oauth = OAuthConfig::from_env()?;
         let training = TrainingConfig::from_env()?;
-        Ok(Config { database_url, listen_addr, import_seed, request_timeout, oauth, training })
+        let sql_statement_header = match non_empty_var("SQL_STATEMENT_HEADER").as_deref() {
+            None | Some("false" | "0") => false,
+            Some("true" | "1") => true,
+            Some(other) => anyhow::bail!("SQL_STATEMENT_HEADER must be true or false, got {other:?}"),
+        };
+        Ok(Config { database_url, listen_addr, import_seed, request_timeout, oauth, training, sql_statement_header })
     }
 }
 

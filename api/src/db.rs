@@ -1,5 +1,7 @@
 //! Database connection, migrations and the SQL statement counter.
 
+use std::cell::Cell;
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -19,6 +21,26 @@ impl StatementCounter {
     pub fn get(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
     }
+}
+
+tokio::task_local! {
+    /// Statements sent so far by the future that [`count_statements`] runs.
+    static TASK_STATEMENTS: Cell<u64>;
+}
+
+/// Runs `future` and returns its output with the number of SQL statements it sent.
+///
+/// Only statements sent from within `future`'s own task are counted, so work handed to
+/// `tokio::spawn` is not. The request loaders run their batch loads inside the request's
+/// task (see `crate::loaders::LoadDriver`), so a GraphQL request run through here is
+/// counted in full.
+pub async fn count_statements<F: Future>(future: F) -> (F::Output, u64) {
+    TASK_STATEMENTS
+        .scope(Cell::new(0), async move {
+            let output = future.await;
+            (output, TASK_STATEMENTS.with(Cell::get))
+        })
+        .await
 }
 
 /// Connects to `url`, creating the SQLite file's folder when needed, and counts every
@@ -41,6 +63,8 @@ pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, Statement
     let counted = counter.clone();
     db.set_metric_callback(move |info| {
         counted.0.fetch_add(1, Ordering::Relaxed);
+        // Outside `count_statements` there is no task counter, and nothing to add to.
+        let _ = TASK_STATEMENTS.try_with(|count| count.set(count.get() + 1));
         // Statement text only: bound values can hold personal data and are never logged.
         tracing::debug!(target: "api::sql", elapsed_ms = info.elapsed.as_millis() as u64, failed = info.failed, sql = %info.statement.sql, "sql statement");
     });

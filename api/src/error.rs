@@ -18,6 +18,9 @@ pub enum ErrorCode {
     Forbidden,
     /// A service the request depends on, such as the identity provider, did not respond.
     ServiceUnavailable,
+    /// The client made too many failed attempts; it may try again after the time given in
+    /// `extensions.retryAfterSeconds`.
+    RateLimited,
     /// Something failed inside the server; details are in the server log only.
     Internal,
 }
@@ -31,6 +34,7 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
+            ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -58,6 +62,13 @@ pub enum ApiError {
     Forbidden(String),
     /// A dependency failed; the message is safe to show, the details are logged.
     ServiceUnavailable(String),
+    /// The client reached a limit on failed attempts; the message gives the seconds to wait.
+    RateLimited {
+        /// A human message that is safe to show.
+        message: String,
+        /// Seconds until the client's current window ends and attempts are accepted again.
+        retry_after_seconds: u64,
+    },
     /// A database failure; clients see only a fixed message.
     Db(sea_orm::DbErr),
     /// Any other unexpected failure; clients see only a fixed message.
@@ -81,6 +92,7 @@ impl ApiError {
             ApiError::Unauthenticated(_) => ErrorCode::Unauthenticated,
             ApiError::Forbidden(_) => ErrorCode::Forbidden,
             ApiError::ServiceUnavailable(_) => ErrorCode::ServiceUnavailable,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::Db(_) | ApiError::Unexpected(_) => ErrorCode::Internal,
         }
     }
@@ -100,7 +112,8 @@ impl ApiError {
             | ApiError::NotFound(message)
             | ApiError::Unauthenticated(message)
             | ApiError::Forbidden(message)
-            | ApiError::ServiceUnavailable(message) => message.clone(),
+            | ApiError::ServiceUnavailable(message)
+            | ApiError::RateLimited { message, .. } => message.clone(),
             ApiError::Db(err) => format!("database error: {err}"),
             ApiError::Unexpected(message) => format!("unexpected error: {message}"),
         }
@@ -121,7 +134,8 @@ impl ErrorExtensions for ApiError {
             | ApiError::NotFound(message)
             | ApiError::Unauthenticated(message)
             | ApiError::Forbidden(message)
-            | ApiError::ServiceUnavailable(message) => message.clone(),
+            | ApiError::ServiceUnavailable(message)
+            | ApiError::RateLimited { message, .. } => message.clone(),
             ApiError::Db(_) | ApiError::Unexpected(_) => {
                 tracing::error!(error = %self.describe(), "request failed inside the server");
                 "An internal error occurred; the server log has the details.".to_owned()
@@ -131,6 +145,9 @@ impl ErrorExtensions for ApiError {
             extensions.set("code", code.as_str());
             if let ApiError::BadInput { field: Some(field), .. } = self {
                 extensions.set("field", field.as_str());
+            }
+            if let ApiError::RateLimited { retry_after_seconds, .. } = self {
+                extensions.set("retryAfterSeconds", *retry_after_seconds);
             }
         })
     }

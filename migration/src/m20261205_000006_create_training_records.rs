@@ -104,7 +104,8 @@ impl MigrationTrait for Migration {
             vec![
                 unique("enrolments", &["officer_id", "offering_id"]),
                 index("enrolments", &["offering_id", "status", "waitlisted_at"]),
-                index("enrolments", &["course_id"]),
+                index("enrolments", &["course_id", "id"]),
+                index("enrolments", &["offering_id", "id"]),
             ],
         )
         .await?;

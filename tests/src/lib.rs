@@ -102,13 +102,16 @@ impl TestApp {
             request_timeout: std::time::Duration::from_secs(60),
             oauth,
             training,
+            // Every response reports its SQL statements, which tests may compare with `statements`.
+            sql_statement_header: true,
         };
         let app = api::app::build(&config).await.expect("build the application");
         let listener = tokio::net::TcpListener::bind(config.listen_addr).await.expect("bind a loopback port");
         let address = listener.local_addr().expect("read the bound address");
-        let router = app.router;
+        // Served as `api::app::serve` does, so that resolvers see each client's address.
+        let service = app.router.into_make_service_with_connect_info::<SocketAddr>();
         let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
+            let _ = axum::serve(listener, service).await;
         });
         Some(TestApp {
             address,
@@ -240,4 +243,27 @@ macro_rules! on_both {
             }
         }
     };
+}
+
+/// Joins futures without pulling in another crate; they run concurrently on the runtime.
+pub async fn join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future,
+{
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in pinned.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *output = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+    })
+    .await;
+    outputs.into_iter().map(|output| output.expect("every future finished")).collect()
 }

@@ -16,7 +16,7 @@ use super::editorial::{
 };
 use super::organizations::Organization;
 use super::places::Network;
-use super::relations::{MemberApiTokens, MemberEditorNetworks};
+use super::relations::{MemberApiTokens, MemberEditorNetworks, MemberOfficers};
 use crate::auth::{TokenScope, tokens};
 use crate::enums::{MemberKind, stored};
 use crate::error::{ApiError, ApiResult};
@@ -114,6 +114,12 @@ impl Member {
     /// The networks in which the member is an editor.
     async fn editor_of(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Network>> {
         Ok(load_list::<MemberEditorNetworks>(ctx, self.0.id).await?.into_iter().map(Network).collect())
+    }
+
+    /// The member's officer record with their training history, when they have one:
+    /// visible to the member, their institution's coordinators and admins.
+    async fn officer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::records::Officer>> {
+        Ok(load_list::<MemberOfficers>(ctx, self.0.id).await?.into_iter().next().map(super::records::Officer))
     }
 
     /// The record's version, for `expectedVersion` in updateMember.
@@ -520,7 +526,8 @@ async fn find_member(db: &impl ConnectionTrait, checks: &mut Checks, id: &ID) ->
     Ok(found)
 }
 
-fn email(checks: &mut Checks, value: Option<&str>) -> Option<String> {
+/// Checks an optional email address of the `email` input field.
+pub(crate) fn email(checks: &mut Checks, value: Option<&str>) -> Option<String> {
     let value = checks.opt_text("email", value, 254)?;
     let valid = value.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')

@@ -1,5 +1,6 @@
 //! The GraphQL schema: object types per area, root query, filters and relations.
 
+pub mod certificates;
 pub mod common;
 pub mod content;
 pub mod editorial;
@@ -10,8 +11,11 @@ pub mod members;
 pub mod network_writes;
 pub mod organizations;
 pub mod places;
+pub mod progress;
 pub mod publication_writes;
 pub mod query;
+pub mod record_imports;
+pub mod records;
 pub mod reference_writes;
 pub mod relations;
 pub mod scalars;
@@ -23,7 +27,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 /// Read access to the networks' graph.
 #[derive(MergedObject, Default)]
-pub struct Query(query::CoreQuery);
+pub struct Query(query::CoreQuery, records::RecordQueries, certificates::CertificateQuery);
 
 /// Every mutation of the API.
 #[derive(MergedObject, Default)]
@@ -35,6 +39,8 @@ pub struct Mutation(
     training_writes::TrainingMutations,
     lifecycle::LifecycleMutations,
     members::AdminMutations,
+    records::RecordMutations,
+    record_imports::RecordImportMutations,
 );
 
 /// The API's schema type.

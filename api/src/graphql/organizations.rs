@@ -9,6 +9,7 @@ use super::common::{PartialDate, connection, nested_page, strings};
 use super::content::{EventConnection, InitiativeConnection, PublicationConnection};
 use super::lifecycle::EditorialState;
 use super::places::{Country, Network, partial_date};
+use super::records::OfficerConnection;
 use super::relations::*;
 use super::scalars::Date;
 use super::training::{Accreditation, CourseOfferingConnection};
@@ -324,6 +325,24 @@ impl PoliceInstitution {
             .into_iter()
             .map(QualityCertification)
             .collect())
+    }
+
+    /// The institution's officers and instructors with training records, by name:
+    /// personal data, listed for the institution's coordinators and admins (and an
+    /// officer sees their own record).
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
+    async fn officers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
+    ) -> Result<OfficerConnection> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(nested_page::<InstitutionOfficers>(ctx, self.0.id, args).await?.into())
     }
 
     /// Course offerings the institution hosted as venue, latest first.

@@ -671,6 +671,12 @@ impl Target {
         &self.0.unit
     }
 
+    /// Progress towards the target, counted from completed enrolments; null when the
+    /// target's unit is not `officers`.
+    async fn progress(&self, ctx: &Context<'_>) -> Result<Option<super::progress::TargetProgress>> {
+        Ok(super::progress::target_progress(ctx, &self.0).await?)
+    }
+
     /// Period the target covers, when stated.
     async fn timeframe(&self) -> Option<&str> {
         self.0.timeframe.as_deref()

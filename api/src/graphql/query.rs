@@ -3,8 +3,8 @@
 use async_graphql::futures_util::future::try_join_all;
 use async_graphql::{Context, ID, Interface, Object, Result};
 use entities::{
-    accreditations, countries, course_offerings, courses, events, initiatives, members, networks, organizations,
-    publications, quality_certifications, targets, topics,
+    accreditations, countries, course_offerings, courses, enrolments, events, initiatives, members, networks, officers,
+    organizations, publications, quality_certifications, targets, topics,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -19,6 +19,7 @@ use super::organizations::{
 use super::places::{
     Country, CountryConnection, Network, NetworkConnection, Target, TargetConnection, Topic, TopicConnection,
 };
+use super::records::{Enrolment, Officer};
 use super::training::{Accreditation, Course, CourseConnection, CourseOffering, CourseOfferingConnection};
 use crate::enums::OrganizationKind;
 use crate::error::{ApiError, ApiResult};
@@ -59,6 +60,10 @@ pub enum Node {
     Target(Target),
     /// A member; visible to signed-in members only.
     Member(Member),
+    /// An officer's training record; visible to the officer, their institution's coordinators and admins.
+    Officer(Officer),
+    /// An enrolment; visible to the officer, their institution's coordinators and admins.
+    Enrolment(Enrolment),
 }
 
 /// The graph's catalogue, reference data, members and lookups by id.
@@ -114,6 +119,8 @@ async fn load_node(ctx: &Context<'_>, global_id: &str) -> ApiResult<Option<Node>
             load_by_id::<members::Entity>(ctx, id).await?.filter(|m| m.active).map(|m| Node::Member(Member(m)))
         }
         "Member" => None,
+        "Officer" => load_by_id::<officers::Entity>(ctx, id).await?.map(|m| Node::Officer(Officer(m))),
+        "Enrolment" => load_by_id::<enrolments::Entity>(ctx, id).await?.map(|m| Node::Enrolment(Enrolment(m))),
         _ => {
             return Err(ApiError::bad_input(
                 "id",

@@ -2,8 +2,9 @@
 //! a parent expression; the generic list, page and count loaders do the rest.
 
 use entities::{
-    accreditations, api_tokens, countries, course_offerings, courses, events, evidence_ratings, initiatives, networks,
-    organizations, publications, quality_certifications, targets, topics,
+    accreditations, api_tokens, certificates, countries, course_offerings, courses, enrolments, events,
+    evidence_ratings, initiatives, networks, officers, organizations, publications, quality_certifications, targets,
+    topics,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 
@@ -319,4 +320,30 @@ relation!(
     MemberApiTokens => api_tokens::Model,
     Listing::new("api_tokens", Ordering::by_int("NEWEST", "api_tokens", "id", true)),
     col("api_tokens", "member_id")
+);
+relation!(
+    /// An officer's enrolments, oldest first.
+    OfficerEnrolments => enrolments::Model, Listing::new("enrolments", Ordering::by_id("enrolments")), col("enrolments", "officer_id")
+);
+relation!(
+    /// Enrolments in offerings of a course, oldest first.
+    CourseEnrolments => enrolments::Model, Listing::new("enrolments", Ordering::by_id("enrolments")), col("enrolments", "course_id")
+);
+relation!(
+    /// Enrolments in one offering, oldest first.
+    OfferingEnrolments => enrolments::Model, Listing::new("enrolments", Ordering::by_id("enrolments")), col("enrolments", "offering_id")
+);
+relation!(
+    /// The certificate of an enrolment (at most one).
+    EnrolmentCertificates => certificates::Model,
+    Listing::new("certificates", Ordering::by_id("certificates")),
+    col("certificates", "enrolment_id")
+);
+relation!(
+    /// The officer record of a member (at most one).
+    MemberOfficers => officers::Model, Listing::new("officers", Ordering::by_id("officers")), col("officers", "member_id")
+);
+relation!(
+    /// Officers of a police institution, by name.
+    InstitutionOfficers => officers::Model, names("officers"), col("officers", "institution_id")
 );

@@ -9,6 +9,7 @@ use super::content::Event;
 use super::lifecycle::EditorialState;
 use super::organizations::Organization;
 use super::places::{Country, Network, Topic, partial_date};
+use super::records::EnrolmentConnection;
 use super::relations::*;
 use super::scalars::Date;
 use crate::enums::{AccreditationRole, Modality, OfferingAvailability, OfferingStatus, stored};
@@ -160,6 +161,24 @@ impl Course {
     ) -> Result<CourseOfferingConnection> {
         let args = PageArgs::new(first, after, last, before);
         Ok(nested_page::<CourseUpcomingOfferings>(ctx, self.0.id, args).await?.into())
+    }
+
+    /// Enrolments in every edition of the course, oldest first: personal data, listing
+    /// only the officers the caller may see (their own record, their institution's
+    /// officers for coordinators, everyone for admins).
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
+    async fn enrolments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
+    ) -> Result<EnrolmentConnection> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(nested_page::<CourseEnrolments>(ctx, self.0.id, args).await?.into())
     }
 
     /// Universities that accredit or certify the course.
@@ -353,6 +372,33 @@ impl CourseOffering {
     /// Seats available.
     async fn capacity(&self) -> Option<i32> {
         self.0.capacity
+    }
+
+    /// Seats held: officers enrolled, plus those who completed or failed this edition.
+    async fn seats_taken(&self) -> i32 {
+        self.0.seats_taken
+    }
+
+    /// Seats still free; null when the offering has no capacity limit.
+    async fn seats_available(&self) -> Option<i32> {
+        self.0.capacity.map(|capacity| (capacity - self.0.seats_taken).max(0))
+    }
+
+    /// Enrolments in this edition, oldest first: personal data, listing only the officers
+    /// the caller may see.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
+    async fn enrolments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Number of rows to return after `after`: at most 100, 20 by default.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the row after which the page starts (`pageInfo.endCursor` of the previous page).")]
+        after: Option<String>,
+        #[graphql(desc = "Number of rows to return before `before`, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor of the row before which the page ends (`pageInfo.startCursor` of the next page).")]
+        before: Option<String>,
+    ) -> Result<EnrolmentConnection> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(nested_page::<OfferingEnrolments>(ctx, self.0.id, args).await?.into())
     }
 
     /// Status as the organizers set it.

@@ -4,6 +4,8 @@
 
 pub mod certificates;
 pub mod enrolment;
+pub mod generate;
+pub mod import;
 pub mod progress;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait};

@@ -265,7 +265,7 @@ async fn concurrent_updates_of_one_version_let_one_win(app: &TestApp) {
         let variables = json!({ "input": { "id": id, "expectedVersion": 1, "series": format!("Edit {i}") } });
         async move { app.post_as(Some(token), query, variables).await.1 }
     });
-    let results = futures_join_all(attempts).await;
+    let results = integration_tests::join_all(attempts).await;
     let mut winners = Vec::new();
     let mut conflicts = 0;
     for result in &results {
@@ -316,7 +316,7 @@ async fn burst_of_creates_is_all_or_nothing_per_mutation(app: &TestApp) {
         let token = people.editor.clone();
         async move { app.post_as(Some(&token), &query, variables).await.1 }
     });
-    let results = futures_join_all(attempts).await;
+    let results = integration_tests::join_all(attempts).await;
     let created = results.iter().filter(|r| !r["data"]["createPublication"]["publication"].is_null()).count();
     for result in &results {
         assert!(result.get("errors").is_none(), "no request failed: {result:#}");
@@ -380,29 +380,6 @@ async fn personal_data_is_guarded_on_every_path(app: &TestApp) {
 }
 
 on_both!(personal_data, personal_data_is_guarded_on_every_path);
-
-/// Joins futures without pulling in another crate; they run concurrently on the runtime.
-async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
-where
-    F: std::future::Future,
-{
-    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, output) in pinned.iter_mut().zip(outputs.iter_mut()) {
-            if output.is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(value) => *output = Some(value),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
-    })
-    .await;
-    outputs.into_iter().map(|output| output.expect("every future finished")).collect()
-}
 
 async fn offerings_are_hidden_with_their_course(app: &TestApp) {
     let people = People::create(app).await;

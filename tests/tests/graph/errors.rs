@@ -130,3 +130,19 @@ async fn syntax_error_reads_as_a_sentence(app: &TestApp) {
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
 }
 on_both!(syntax_error, syntax_error_reads_as_a_sentence);
+
+async fn an_oversized_body_is_refused_before_it_is_read(app: &TestApp) {
+    let padding = "x".repeat(api::app::MAX_BODY_BYTES);
+    let body =
+        serde_json::to_vec(&json!({ "query": "{ requestLocale }", "variables": { "padding": padding } })).unwrap();
+    let response = app.client().post(app.url()).header("Content-Type", "application/json").body(body).send().await;
+    match response {
+        Ok(response) => assert_eq!(response.status().as_u16(), 413),
+        // The server may answer 413 and close the connection before the client has
+        // written the whole body; the client then sees the write fail instead.
+        Err(err) => assert!(err.is_request(), "{err:?}"),
+    }
+    let data = app.data("{ requestLocale }", json!({})).await;
+    assert!(data["requestLocale"].is_string(), "the server keeps answering");
+}
+on_both!(oversized_body, an_oversized_body_is_refused_before_it_is_read);

@@ -5,9 +5,12 @@
 
 mod api_tokens;
 mod catalogue;
+mod certificates;
 mod editorial;
+mod enrolments;
 mod errors;
 mod filters;
+mod generate;
 mod import;
 mod initiative_writes;
 mod locale;
@@ -17,9 +20,12 @@ mod oauth;
 mod pagination;
 mod people;
 mod permissions;
+mod progress;
+mod record_imports;
 mod reference_writes;
 mod replicas;
 mod schema;
 mod seed;
+mod statement_header;
 mod statements;
 mod training_writes;

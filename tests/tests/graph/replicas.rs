@@ -13,6 +13,7 @@ async fn replicas_start_together_on_one_database() {
         request_timeout: std::time::Duration::from_secs(60),
         oauth: None,
         training: api::config::TrainingConfig::default(),
+        sql_statement_header: false,
     };
     let (first, second, third) =
         tokio::join!(api::app::build(&config), api::app::build(&config), api::app::build(&config));
