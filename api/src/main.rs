@@ -78,7 +78,8 @@ enum Command {
     /// Recount the progress behind the networks' targets from the enrolments, then exit.
     RebuildProgress,
     /// Fill DATABASE_URL with the deterministic synthetic data set used by the benchmark,
-    /// then exit. The database must contain the seed data set and no officers yet.
+    /// then exit. A fresh database is migrated and given the seed data first, and a
+    /// database that already has officers is refused.
     Generate {
         /// Size of the data set. Full is the program's real scale (500 police institutions,
         /// 2,000 offerings, 200,000 officers, 1,000,000 enrolments), and small is a set for
