@@ -1129,14 +1129,26 @@ impl RecordMutations {
         let allowed = [EnrolmentStatus::Enrolled, EnrolmentStatus::Completed, EnrolmentStatus::Failed];
         let refusal =
             |status: &str| format!("only enrolled officers get a result; this enrolment's status is {status}");
-        let (_, current, _) = match relock(&txn, &mut checks, &found, input.expected_version, &allowed, refusal).await?
-        {
-            Ok(locked) => locked,
-            Err(current) => {
-                txn.rollback().await?;
-                return Ok(EnrolmentPayload::rejected(current, checks));
-            }
-        };
+        let (locked, current, _) =
+            match relock(&txn, &mut checks, &found, input.expected_version, &allowed, refusal).await? {
+                Ok(locked) => locked,
+                Err(current) => {
+                    txn.rollback().await?;
+                    return Ok(EnrolmentPayload::rejected(current, checks));
+                }
+            };
+        if let Some(starts) = locked.offering.starts_on.filter(|starts| input.completed_on.0 < *starts) {
+            checks.add(
+                "completedOn",
+                UserErrorCode::Invalid,
+                format!(
+                    "{} is before the offering starts on {starts}; give the day the officer completed it",
+                    input.completed_on.0
+                ),
+            );
+            txn.rollback().await?;
+            return Ok(EnrolmentPayload::rejected(Some(current), checks));
+        }
         let outcome = match input.outcome {
             Outcome::Completed => EnrolmentStatus::Completed,
             Outcome::Failed => EnrolmentStatus::Failed,

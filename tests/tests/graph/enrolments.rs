@@ -21,12 +21,12 @@ async fn execute(app: &TestApp, sql: &str) {
     app.db.execute_unprepared(sql).await.unwrap();
 }
 
-/// Moves the seed offering into the future with `capacity` seats, so that it takes enrolments.
+/// Makes the seed offering run until 2031 with `capacity` seats, so that it takes enrolments.
 async fn open_offering(app: &TestApp, capacity: i32) -> String {
     execute(
         app,
         &format!(
-            "UPDATE course_offerings SET starts_on = '2031-03-01', ends_on = '2031-03-28', capacity = {capacity}, \
+            "UPDATE course_offerings SET starts_on = '2024-01-08', ends_on = '2031-03-28', capacity = {capacity}, \
              enrolment_closes_on = NULL, status = 'scheduled' WHERE slug = '{OFFERING}'"
         ),
     )
@@ -240,6 +240,16 @@ async fn an_officer_applies_is_enrolled_completes_and_is_certified(app: &TestApp
     let fields: Vec<&Value> =
         future["recordResult"]["userErrors"].as_array().unwrap().iter().map(|e| &e["field"]).collect();
     assert_eq!(fields, [&json!(["input", "completedOn"]), &json!(["input", "score"])], "{future:#}");
+
+    let early = data_as(
+        app,
+        &token,
+        RESULT,
+        json!({ "input": { "id": enrolment, "expectedVersion": version, "outcome": "COMPLETED", "completedOn": "2024-01-07" } }),
+    )
+    .await;
+    assert_eq!(early["recordResult"]["userErrors"][0]["field"], json!(["input", "completedOn"]), "{early:#}");
+    assert_eq!(early["recordResult"]["enrolment"]["status"], "ENROLLED", "{early:#}");
 
     let done = data_as(
         app,
