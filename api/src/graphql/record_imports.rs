@@ -5,7 +5,7 @@ use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 
 use super::common::{database, viewer};
 use super::editorial::{UserError, UserErrorCode};
-use crate::auth::{TokenScope, Viewer};
+use super::records::require_manager;
 use crate::error::{ApiError, ApiResult};
 use crate::training::import::{
     self, Caller, Format, ImportError, ImportReport, Mode, RecordKind, RowError, RowErrorCode,
@@ -120,7 +120,7 @@ impl RecordImportMutations {
 
 async fn run(ctx: &Context<'_>, kind: RecordKind, input: RecordImportInput) -> ApiResult<RecordImportPayload> {
     let viewer = viewer(ctx)?;
-    require_manager(viewer)?;
+    require_manager(viewer, "Importing training records")?;
     if input.data.len() > MAX_DATA_BYTES {
         let command = match kind {
             RecordKind::Officers => "api import-officers FILE",
@@ -158,21 +158,6 @@ async fn run(ctx: &Context<'_>, kind: RecordKind, input: RecordImportInput) -> A
         }),
         Err(ImportError::Api(err)) => Err(err),
     }
-}
-
-/// Rejects callers who manage no institution's training records.
-fn require_manager(viewer: &Viewer) -> ApiResult<()> {
-    if viewer.manages_training() {
-        return Ok(());
-    }
-    let manager =
-        viewer.member.as_ref().is_some_and(|member| member.is_admin || !member.coordinated_institutions.is_empty());
-    let message = if manager && viewer.token_lacks(TokenScope::Enrolments) {
-        "Importing training records needs an API token with the ENROLMENTS scope, which this token lacks; use a token with that scope."
-    } else {
-        "Importing training records is for coordinators of police institutions and for admins."
-    };
-    Err(ApiError::Forbidden(message.into()))
 }
 
 impl From<ImportReport> for RecordImportReport {

@@ -508,17 +508,19 @@ impl EnrolmentPayload {
     }
 }
 
-/// Refuses callers who manage no institution's training records.
-fn require_manager(viewer: &Viewer) -> ApiResult<()> {
+/// Rejects callers who manage no institution's training records; `action` names what
+/// they tried, such as "Enrolling officers".
+pub(crate) fn require_manager(viewer: &Viewer, action: &str) -> ApiResult<()> {
     if viewer.manages_training() {
         return Ok(());
     }
     let manager = viewer.member.as_ref().is_some_and(|m| m.is_admin || !m.coordinated_institutions.is_empty());
     Err(ApiError::Forbidden(if manager && viewer.token_lacks(TokenScope::Enrolments) {
-        "Training records need an API token with the ENROLMENTS scope; this token lacks it, so issue one with that scope."
-            .into()
+        format!(
+            "{action} needs an API token with the ENROLMENTS scope; this token lacks it, so issue one with that scope."
+        )
     } else {
-        "Training records are managed by coordinators of the officer's institution and by admins.".into()
+        format!("{action} is for coordinators of the officer's police institution and for admins.")
     }))
 }
 
@@ -739,7 +741,7 @@ impl RecordMutations {
         #[graphql(desc = "The mutation's input.")] input: CreateOfficerInput,
     ) -> Result<OfficerPayload> {
         let viewer = viewer(ctx)?;
-        require_manager(viewer)?;
+        require_manager(viewer, "Changing training records")?;
         let db = database(ctx)?;
         let mut checks = Checks::default();
         let institution = institution(db, &mut checks, "institutionId", &input.institution_id).await?;
@@ -813,7 +815,7 @@ impl RecordMutations {
         #[graphql(desc = "The mutation's input.")] input: UpdateOfficerInput,
     ) -> Result<OfficerPayload> {
         let viewer = viewer(ctx)?;
-        require_manager(viewer)?;
+        require_manager(viewer, "Changing training records")?;
         let db = database(ctx)?;
         let mut checks = Checks::default();
         let Some(id) = decode_for(&mut checks, "id", &input.id, "Officer") else {
@@ -976,7 +978,7 @@ impl RecordMutations {
         #[graphql(desc = "The mutation's input.")] input: EnrolInput,
     ) -> Result<EnrolmentPayload> {
         let viewer = viewer(ctx)?;
-        require_manager(viewer)?;
+        require_manager(viewer, "Changing training records")?;
         let db = database(ctx)?;
         let mut checks = Checks::default();
         let offering_id = decode_for(&mut checks, "offeringId", &input.offering_id, "CourseOffering");
@@ -1095,7 +1097,7 @@ impl RecordMutations {
         #[graphql(desc = "The mutation's input.")] input: RecordResultInput,
     ) -> Result<EnrolmentPayload> {
         let viewer = viewer(ctx)?;
-        require_manager(viewer)?;
+        require_manager(viewer, "Changing training records")?;
         let db = database(ctx)?;
         let mut checks = Checks::default();
         let Some(id) = decode_for(&mut checks, "id", &input.id, "Enrolment") else {
