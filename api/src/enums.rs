@@ -439,7 +439,7 @@ db_enum! {
 }
 
 db_enum! {
-    /// What an officer record describes.
+    /// Kind of person an officer record describes.
     OfficerRole {
         /// A police officer who takes courses.
         Officer = "officer",
@@ -449,7 +449,7 @@ db_enum! {
 }
 
 db_enum! {
-    /// Where an officer stands in a course offering.
+    /// Status of an officer's enrolment in a course offering.
     EnrolmentStatus {
         /// Applied; a coordinator has not enrolled the officer yet.
         Applied = "applied",

@@ -224,7 +224,7 @@ impl Viewer {
     }
 }
 
-/// What a request may read: editorial records by their state, and personal training
+/// Records a request may read: editorial records by their state, and personal training
 /// records by whose they are.
 #[derive(Clone, Debug)]
 pub struct Audience {
@@ -262,7 +262,7 @@ impl PersonalReach {
     }
 
     /// Returns the condition rows of a personal table must meet, `None` for every row,
-    /// or `Err(())` when `table` holds no personal records.
+    /// or `Err(())` when `table` contains no personal records.
     fn condition(&self, table: &str) -> Result<Option<Expr>, ()> {
         let officers = || {
             self.officers()

@@ -130,7 +130,7 @@ impl Enrolment {
         ID(encode_global_id("Enrolment", self.0.id))
     }
 
-    /// Where the officer stands.
+    /// Status of the enrolment.
     async fn status(&self) -> Result<EnrolmentStatus> {
         Ok(stored("enrolments.status", &self.0.status)?)
     }

@@ -74,7 +74,7 @@ pub fn normalize_code(typed: &str) -> Option<String> {
 /// Brings the certificates of `enrolments` in line with their status: a completed
 /// enrolment gets a certificate (or its revoked one back), and a certificate whose
 /// enrolment is no longer completed is revoked. Certificates are never deleted, so a
-/// code once printed always verifies to an answer.
+/// printed code always gets a result when verified.
 pub async fn sync(txn: &DatabaseTransaction, enrolments: &[i32]) -> ApiResult<()> {
     for chunk in enrolments.chunks(500) {
         let completed = || {

@@ -9,9 +9,10 @@ use crate::error::ApiResult;
 /// Statuses that hold a seat, as stored.
 pub const SEAT_HOLDING: [&str; 3] = ["enrolled", "completed", "failed"];
 
-/// Recounts the seats taken in `offerings` from their enrolments. The update also locks
-/// each offering row until the transaction ends, so a transaction that recounts first and
-/// then decides who gets a seat cannot race another one doing the same.
+/// Recounts the seats taken in `offerings` from their enrolments; call it after changing
+/// them. It is not a lock for deciding who gets a seat: on PostgreSQL the count uses the
+/// snapshot taken before the statement waited for the row, so it can miss a concurrent
+/// commit. Seat decisions lock the offering first and count in a later statement.
 pub async fn recount_seats(txn: &DatabaseTransaction, offerings: &[i32]) -> ApiResult<u64> {
     let mut updated = 0;
     for chunk in offerings.chunks(500) {

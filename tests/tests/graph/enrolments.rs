@@ -105,7 +105,7 @@ async fn seats_hold_under_concurrent_enrolment(app: &TestApp) {
     let enrolled = statuses.iter().filter(|status| *status == "ENROLLED").count();
     let waitlisted = statuses.iter().filter(|status| *status == "WAITLISTED").count();
     assert_eq!((enrolled, waitlisted), (30, 70), "{statuses:?}");
-    let held = scalar(
+    let enrolled_count = scalar(
         app,
         &format!(
             "SELECT COUNT(*) FROM enrolments e JOIN course_offerings o ON o.id = e.offering_id \
@@ -113,7 +113,7 @@ async fn seats_hold_under_concurrent_enrolment(app: &TestApp) {
         ),
     )
     .await;
-    assert_eq!(held, 30);
+    assert_eq!(enrolled_count, 30);
     let data = app
         .data(
             &format!(
