@@ -29,6 +29,7 @@ use crate::error::ApiError;
 use crate::graphql::{ApiSchema, MAX_COMPLEXITY, MAX_DEPTH, build_schema};
 use crate::loaders::RequestLoaders;
 use crate::locale::RequestLocale;
+use crate::request_id::{self, RequestId};
 
 /// Shared state of the HTTP handlers.
 #[derive(Clone)]
@@ -87,15 +88,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         ),
         None => tracing::info!("no identity provider configured (OAUTH_ISSUER); accepting API tokens only"),
     }
-    let router = router(
-        build_schema(),
-        db.clone(),
-        config.request_timeout,
-        auth,
-        config.training.clone(),
-        config.sql_statement_header,
-    )
-    .await;
+    let router = router(build_schema(), db.clone(), config, auth).await;
     Ok(App { router, db, statements })
 }
 
@@ -118,14 +111,7 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<(DatabaseConnec
 }
 
 /// Builds the routes over a schema and database.
-pub async fn router(
-    schema: ApiSchema,
-    db: DatabaseConnection,
-    request_timeout: Duration,
-    auth: Authenticator,
-    training: TrainingConfig,
-    sql_statement_header: bool,
-) -> Router {
+pub async fn router(schema: ApiSchema, db: DatabaseConnection, config: &Config, auth: Authenticator) -> Router {
     let enum_values = Arc::new(enum_values(&schema).await);
     // One INFO line per request with method, path, status and duration.
     let trace = TraceLayer::new_for_http()
@@ -137,13 +123,14 @@ pub async fn router(
         .route("/health", get(health))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(trace)
+        .layer(axum::middleware::from_fn(request_id::assign))
         .with_state(AppState {
             schema,
             db,
-            request_timeout,
+            request_timeout: config.request_timeout,
             auth: Arc::new(auth),
-            training,
-            sql_statement_header,
+            training: config.training.clone(),
+            sql_statement_header: config.sql_statement_header,
             enum_values,
         })
 }
@@ -259,6 +246,7 @@ async fn health() -> &'static str {
 /// Serves GraphiQL to browsers and GraphQL queries over GET to everything else.
 async fn graphql_get(
     State(state): State<AppState>,
+    request_id: RequestId,
     client: ClientAddress,
     headers: HeaderMap,
     parameters: Result<axum::extract::Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
@@ -282,15 +270,16 @@ async fn graphql_get(
     match request {
         Ok(request) if !wants_html => {
             if is_mutation(&request) {
-                let body = serde_json::json!({ "errors": [{
-                    "message": "Mutations are accepted only over POST; send the request as a POST with a JSON body.",
-                    "extensions": { "code": "METHOD_NOT_ALLOWED" },
-                }] });
-                let mut response = (StatusCode::METHOD_NOT_ALLOWED, axum::Json(body)).into_response();
+                let mut response = error_response(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    &request_id,
+                    "METHOD_NOT_ALLOWED",
+                    "Mutations are accepted only over POST; send the request as a POST with a JSON body.",
+                );
                 response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
                 return response;
             }
-            execute(&state, &headers, client, request).await
+            execute(&state, &request_id, &headers, client, request).await
         }
         _ => Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response(),
     }
@@ -298,24 +287,33 @@ async fn graphql_get(
 
 async fn graphql_post(
     State(state): State<AppState>,
+    request_id: RequestId,
     client: ClientAddress,
     headers: HeaderMap,
     request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
     match request {
-        Ok(request) => execute(&state, &headers, client, request.into_inner()).await,
-        Err(rejection) => bad_request(&rejection),
+        Ok(request) => execute(&state, &request_id, &headers, client, request.into_inner()).await,
+        Err(rejection) => bad_request(&request_id, &rejection),
     }
 }
 
 /// Builds the coded JSON 400 response for a body that is not a GraphQL request.
-fn bad_request(rejection: &GraphQLRejection) -> Response {
+fn bad_request(request_id: &RequestId, rejection: &GraphQLRejection) -> Response {
     let message = format!(
         "The request is not a valid GraphQL request ({}); send a JSON object with a `query` string and optional `variables` and `operationName`.",
         rejection.0
     );
-    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }] });
-    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+    error_response(StatusCode::BAD_REQUEST, request_id, "BAD_REQUEST", &message)
+}
+
+/// Builds a JSON response with one error, for a request refused before execution.
+fn error_response(status: StatusCode, request_id: &RequestId, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "errors": [{
+        "message": message,
+        "extensions": { "code": code, "requestId": request_id.as_str() },
+    }] });
+    (status, axum::Json(body)).into_response()
 }
 
 /// Checks whether the operation a request selects is a mutation.
@@ -335,7 +333,7 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
 const PREVIEW_HEADER: &str = "preview";
 
 /// Builds the JSON response for a request rejected before execution.
-fn rejected(error: &ApiError) -> Response {
+fn rejected(request_id: &RequestId, error: &ApiError) -> Response {
     use async_graphql::ErrorExtensions as _;
     let status = match error {
         ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
@@ -344,7 +342,8 @@ fn rejected(error: &ApiError) -> Response {
         ApiError::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    let error = error.extend();
+    let mut error = error.extend();
+    error.extensions.get_or_insert_with(Default::default).set("requestId", request_id.as_str());
     let body = serde_json::json!({ "errors": [{ "message": error.message, "extensions": error.extensions }] });
     let mut response = (status, axum::Json(body)).into_response();
     if status == StatusCode::UNAUTHORIZED {
@@ -364,11 +363,13 @@ const SQL_STATEMENTS_HEADER: &str = "x-sql-statements";
 /// setting is on.
 async fn execute(
     state: &AppState,
+    request_id: &RequestId,
     headers: &HeaderMap,
     client: ClientAddress,
     request: async_graphql::Request,
 ) -> Response {
-    let (mut response, statements) = db::count_statements(execute_request(state, headers, client, request)).await;
+    let (mut response, statements) =
+        db::count_statements(execute_request(state, request_id, headers, client, request)).await;
     if state.sql_statement_header {
         response.headers_mut().insert(SQL_STATEMENTS_HEADER, HeaderValue::from(statements));
     }
@@ -378,24 +379,27 @@ async fn execute(
 /// Runs one GraphQL request as its caller, with its own loaders and negotiated locale.
 async fn execute_request(
     state: &AppState,
+    request_id: &RequestId,
     headers: &HeaderMap,
     client: ClientAddress,
     request: async_graphql::Request,
 ) -> Response {
     if request.query.trim().is_empty() {
-        let body = serde_json::json!({ "errors": [{
-            "message": "The request has no `query`; send the GraphQL document in the `query` field.",
-            "extensions": { "code": "BAD_REQUEST" },
-        }] });
-        return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            request_id,
+            "BAD_REQUEST",
+            "The request has no `query`; send the GraphQL document in the `query` field.",
+        );
     }
     let authorization = match headers.get(header::AUTHORIZATION).map(|value| value.to_str()) {
         None => None,
         Some(Ok(value)) => Some(value),
         Some(Err(_)) => {
-            return rejected(&ApiError::Unauthenticated(
-                "Authentication failed: the Authorization header is not valid text.".into(),
-            ));
+            return rejected(
+                request_id,
+                &ApiError::Unauthenticated("Authentication failed: the Authorization header is not valid text.".into()),
+            );
         }
     };
     let viewer = match state.auth.authenticate(&state.db, authorization).await {
@@ -403,17 +407,20 @@ async fn execute_request(
         Err(error) => {
             // The reason never contains the credential itself.
             tracing::info!(reason = %error.describe(), "rejected the request's credential");
-            return rejected(&error);
+            return rejected(request_id, &error);
         }
     };
     let preview = match headers.get(PREVIEW_HEADER).map(|value| value.to_str().map(str::trim)) {
         None => false,
         Some(Ok("drafts")) => true,
         Some(_) => {
-            return rejected(&ApiError::bad_input(
-                "Preview",
-                "The Preview header accepts one value, `drafts`; send `Preview: drafts` or leave the header out.",
-            ));
+            return rejected(
+                request_id,
+                &ApiError::bad_input(
+                    "Preview",
+                    "The Preview header accepts one value, `drafts`; send `Preview: drafts` or leave the header out.",
+                ),
+            );
         }
     };
     // An editor's mutation returns the changed record as its editors see it, nested drafts
@@ -421,13 +428,13 @@ async fn execute_request(
     let preview = preview || (viewer.is_editor() && is_mutation(&request));
     let audience = match viewer.audience(preview) {
         Ok(audience) => audience,
-        Err(error) => return rejected(&error),
+        Err(error) => return rejected(request_id, &error),
     };
     let accept_language = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
     let locale = RequestLocale::from_accept_language(accept_language);
     let (loaders, driver) = RequestLoaders::new(state.db.clone(), audience.clone());
     let request = request.data(state.db.clone()).data(loaders).data(locale).data(viewer).data(audience);
-    let request = request.data(state.training.clone()).data(client);
+    let request = request.data(state.training.clone()).data(client).data(request_id.clone());
     let mut response =
         match tokio::time::timeout(state.request_timeout, driver.run(state.schema.execute(request))).await {
             Ok(response) => response,
@@ -447,6 +454,7 @@ async fn execute_request(
         };
     for error in &mut response.errors {
         add_missing_code(error, &state.enum_values);
+        error.extensions.get_or_insert_with(Default::default).set("requestId", request_id.as_str());
     }
     let response: GraphQLResponse = response.into();
     let mut response = response.into_response();

@@ -83,6 +83,21 @@ pub struct OAuthConfig {
     pub jwks_min_refresh: Duration,
 }
 
+impl Default for Config {
+    /// The settings with every variable unset, except that the seed import is on.
+    fn default() -> Self {
+        Config {
+            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            listen_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            import_seed: true,
+            request_timeout: Duration::from_secs(30),
+            oauth: None,
+            training: TrainingConfig::default(),
+            sql_statement_header: false,
+        }
+    }
+}
+
 impl Config {
     /// Reads the settings from the environment; an invalid value is an error naming the
     /// variable and the expected form.

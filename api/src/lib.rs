@@ -15,6 +15,7 @@ pub mod import;
 pub mod loaders;
 pub mod locale;
 pub mod pagination;
+pub mod request_id;
 pub mod telemetry;
 pub mod text;
 pub mod training;

@@ -104,6 +104,7 @@ impl TestApp {
             training,
             // Every response reports its SQL statements, which tests may compare with `statements`.
             sql_statement_header: true,
+            ..Config::default()
         };
         let app = api::app::build(&config).await.expect("build the application");
         let listener = tokio::net::TcpListener::bind(config.listen_addr).await.expect("bind a loopback port");
