@@ -78,6 +78,17 @@ impl TestApp {
         oauth: Option<api::config::OAuthConfig>,
         training: api::config::TrainingConfig,
     ) -> Option<TestApp> {
+        TestApp::spawn_adjusted(backend, |config| {
+            config.import_seed = import_seed;
+            config.oauth = oauth;
+            config.training = training;
+        })
+        .await
+    }
+
+    /// Starts a server with the seed data and the test settings, changed by `adjust`
+    /// before the server is built.
+    pub async fn spawn_adjusted(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
         if std::env::var_os("TEST_LOG").is_some() {
             // Server logs go to standard error, filtered by RUST_LOG.
             api::telemetry::init();
@@ -95,17 +106,15 @@ impl TestApp {
                 (cluster.create_database(&name).await, None)
             }
         };
-        let config = Config {
+        let mut config = Config {
             database_url,
             listen_addr: "127.0.0.1:0".parse().expect("loopback address"),
-            import_seed,
             request_timeout: std::time::Duration::from_secs(60),
-            oauth,
-            training,
             // Every response reports its SQL statements, which tests may compare with `statements`.
             sql_statement_header: true,
             ..Config::default()
         };
+        adjust(&mut config);
         let app = api::app::build(&config).await.expect("build the application");
         let listener = tokio::net::TcpListener::bind(config.listen_addr).await.expect("bind a loopback port");
         let address = listener.local_addr().expect("read the bound address");
