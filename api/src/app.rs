@@ -1,8 +1,6 @@
 //! The HTTP application: routes, per-request GraphQL context, and serving.
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::rejection::GraphQLRejection;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
@@ -17,18 +15,16 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
-use tower_http::LatencyUnit;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
 use crate::auth::Authenticator;
 use crate::config::{Config, TrainingConfig};
 use crate::db::{self, StatementCounter};
 use crate::error::ApiError;
-use crate::graphql::{ApiSchema, MAX_COMPLEXITY, MAX_DEPTH, build_schema};
+use crate::graphql::ApiSchema;
+use crate::http_protocol;
 use crate::loaders::RequestLoaders;
 use crate::locale::RequestLocale;
+use crate::rate_limit::RateLimiter;
 use crate::request_id::{self, RequestId};
 
 /// Shared state of the HTTP handlers.
@@ -43,6 +39,14 @@ pub struct AppState {
     sql_statement_header: bool,
     /// Each enum's values, named in errors about a misspelt value.
     enum_values: Arc<HashMap<String, Vec<String>>>,
+    /// The Prometheus metrics that `/metrics` serves.
+    metrics: crate::metrics::Metrics,
+    /// Whether the debug-build fault injection is on (`FAULT_INJECTION`).
+    fault_injection: bool,
+    /// The per-client budgets of query cost (`RATE_LIMIT_*`).
+    rate_limiter: RateLimiter,
+    /// Limits on what one request may cost (`MAX_QUERY_DEPTH`, `MAX_BODY_BYTES`, …).
+    limits: crate::limits::LimitsConfig,
 }
 
 /// The IP address of the peer that opened the request's TCP connection, put in every
@@ -72,6 +76,8 @@ pub struct App {
     pub db: DatabaseConnection,
     /// Statements sent since start-up.
     pub statements: StatementCounter,
+    /// Whether shutdown has begun, which `/ready` reports.
+    pub lifecycle: crate::ops::shutdown::Lifecycle,
 }
 
 /// Connects, migrates, imports the seed data into an empty database (unless switched
@@ -88,14 +94,17 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         ),
         None => tracing::info!("no identity provider configured (OAUTH_ISSUER); accepting API tokens only"),
     }
-    let router = router(build_schema(), db.clone(), config, auth).await;
-    Ok(App { router, db, statements })
+    let lifecycle = crate::ops::shutdown::Lifecycle::default();
+    let metrics = crate::metrics::Metrics::new(db.clone(), statements.clone(), config.ops.metrics_token.clone());
+    let schema = crate::graphql::build_schema_with(&config.limits);
+    let router = router(schema, db.clone(), config, auth, metrics, lifecycle.clone()).await;
+    Ok(App { router, db, statements, lifecycle })
 }
 
 /// Connects, migrates and imports the seed data into an empty database (unless switched
 /// off): the start-up shared by the server and the admin commands.
 pub async fn prepare_database(config: &Config) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {
-    let (db, statements) = db::connect(&config.database_url).await?;
+    let (db, statements) = db::connect_with(&config.database_url, config.ops.database_acquire_timeout).await?;
     // Replicas starting together on one PostgreSQL database take turns, so that only the
     // first one migrates and imports the seed data.
     let start_up = db::StartUpLock::acquire(&db).await?;
@@ -110,33 +119,59 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<(DatabaseConnec
     Ok((db, statements))
 }
 
-/// Builds the routes over a schema and database.
-pub async fn router(schema: ApiSchema, db: DatabaseConnection, config: &Config, auth: Authenticator) -> Router {
+/// Builds the routes over a schema and database, with the operational routes (`/ready`,
+/// `/metrics`) and the layers every request passes: request id, log span and metrics,
+/// security headers, panic guard and CORS, from the outside in.
+pub async fn router(
+    schema: ApiSchema,
+    db: DatabaseConnection,
+    config: &Config,
+    auth: Authenticator,
+    metrics: crate::metrics::Metrics,
+    lifecycle: crate::ops::shutdown::Lifecycle,
+) -> Router {
     let enum_values = Arc::new(enum_values(&schema).await);
-    // One INFO line per request with method, path, status and duration.
-    let trace = TraceLayer::new_for_http()
-        .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-        .on_request(())
-        .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Millis));
-    Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
+    let readiness = crate::ops::ready::Readiness::new(db.clone(), lifecycle);
+    let routes = Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post).fallback(crate::http_protocol::method_not_allowed))
         .route("/health", get(health))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(trace)
+        .route("/ready", get(crate::ops::ready::ready).with_state(readiness))
+        .route("/metrics", get(crate::metrics::serve_metrics).with_state(metrics.clone()))
+        // A declared length above the limit is rejected at once; a body without one is read
+        // up to the limit and then rejected (axum's DefaultBodyLimit), both with a JSON 413.
+        .layer(axum::extract::DefaultBodyLimit::max(config.limits.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            config.limits.max_body_bytes,
+            crate::http_protocol::reject_oversized_body,
+        ));
+    // The CORS layer responds to preflight requests itself, so it sits inside the layers
+    // that add security headers and log every request.
+    let routes = match crate::ops::headers::cors_layer(&config.ops.cors_allowed_origins) {
+        Some(cors) => routes.layer(cors),
+        None => routes,
+    };
+    routes
+        .layer(axum::middleware::from_fn(crate::ops::panic::catch_panics))
+        .layer(axum::middleware::from_fn(crate::ops::headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(metrics.clone(), crate::telemetry::request_span))
         .layer(axum::middleware::from_fn(request_id::assign))
         .with_state(AppState {
             schema,
+            rate_limiter: RateLimiter::new(&config.rate_limit, &db),
             db,
             request_timeout: config.request_timeout,
             auth: Arc::new(auth),
             training: config.training.clone(),
             sql_statement_header: config.sql_statement_header,
             enum_values,
+            metrics,
+            fault_injection: config.ops.fault_injection,
+            limits: config.limits.clone(),
         })
 }
 
-/// The largest request body accepted, in bytes; larger ones get HTTP 413 before they are
-/// read. It leaves room for a bulk import's 10 MB of records after JSON escaping.
+/// The default of `MAX_BODY_BYTES`: the largest request body accepted, in bytes. It leaves
+/// room for a bulk import's 10 MB of records after JSON escaping.
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// Lists the values of every enum in the schema, read by introspection.
@@ -154,12 +189,13 @@ async fn enum_values(schema: &ApiSchema) -> HashMap<String, Vec<String>> {
     values
 }
 
-/// Serves the router until the process receives Ctrl-C or SIGTERM, recording each
-/// connection's peer address for [`ClientAddress`].
-pub async fn serve(listener: TcpListener, router: Router) -> anyhow::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+/// Serves the application until the process receives Ctrl-C or SIGTERM, recording each
+/// connection's peer address for [`ClientAddress`]. On the signal `/ready` turns 503, new
+/// connections are refused, and in-flight requests get up to `grace` to finish. Then the
+/// database pool is closed.
+pub async fn serve(listener: TcpListener, app: App, grace: Duration) -> anyhow::Result<()> {
+    crate::ops::shutdown::serve(listener, app.router, app.lifecycle, grace, shutdown_signal()).await?;
+    app.db.close().await.ok();
     Ok(())
 }
 
@@ -185,7 +221,6 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down");
 }
 
 /// Gives errors raised by the GraphQL executor itself (syntax, unknown fields, wrong
@@ -195,13 +230,11 @@ fn add_missing_code(error: &mut async_graphql::ServerError, enum_values: &HashMa
     if error.extensions.as_ref().is_some_and(|extensions| extensions.get("code").is_some()) {
         return;
     }
-    let code = if error.message.starts_with("Query is too complex")
-        || error.message.starts_with("Query is nested too deep")
-    {
-        error.message = format!(
-            "{} The limits are a depth of {MAX_DEPTH} and a complexity of {MAX_COMPLEXITY}, where each field costs 1 and a connection multiplies the cost of its fields by its page size; request smaller pages or fewer nested lists.",
-            error.message
-        );
+    // MAX_QUERY_DEPTH and MAX_QUERY_COMPLEXITY errors come coded from `limits::CostLimits`.
+    // The executor's own check of selection sets and fragment spreads nested more than 32
+    // levels (async-graphql's default recursion depth) is reported as a limit too.
+    let code = if error.message.starts_with("The recursion depth of the query cannot be greater than") {
+        error.message = "Selections, inline fragments and fragment spreads nest more than 32 levels deep; select fewer nested levels or flatten the fragments.".to_owned();
         "QUERY_TOO_COMPLEX"
     } else if error.path.is_empty() {
         "GRAPHQL_VALIDATION_FAILED"
@@ -249,71 +282,105 @@ async fn graphql_get(
     request_id: RequestId,
     client: ClientAddress,
     headers: HeaderMap,
-    parameters: Result<axum::extract::Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
-    request: Result<GraphQLRequest, GraphQLRejection>,
+    uri: axum::http::Uri,
 ) -> Response {
-    // async-graphql 7 reads the operation name of a GET request from `operation_name`;
-    // the GraphQL-over-HTTP convention, which POST bodies follow, is `operationName`.
-    let request = request.map(|request| {
-        let mut request = request.into_inner();
-        if request.operation_name.is_none()
-            && let Ok(axum::extract::Query(parameters)) = &parameters
-        {
-            request.operation_name = parameters.get("operationName").cloned();
-        }
-        request
-    });
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|accept| accept.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
-    match request {
-        Ok(request) if !wants_html => {
-            if is_mutation(&request) {
-                let mut response = error_response(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    &request_id,
-                    "METHOD_NOT_ALLOWED",
-                    "Mutations are accepted only over POST; send the request as a POST with a JSON body.",
-                );
-                response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
-                return response;
-            }
-            execute(&state, &request_id, &headers, client, request).await
-        }
-        _ => Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response(),
+    if wants_html {
+        return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
     }
+    let Some(media_type) = http_protocol::negotiate(&headers) else {
+        return http_protocol::not_acceptable(&headers).into_response(&request_id);
+    };
+    let request = match http_protocol::parse_query_string(&uri) {
+        Ok(request) => prepare_request(&state, &request_id, request),
+        Err(rejection) => Err(Box::new(rejection.into_response(&request_id))),
+    };
+    let request = match request {
+        Ok(request) => request,
+        Err(response) => return http_protocol::apply_media_type(*response, media_type),
+    };
+    if is_mutation(&request) {
+        let mut response = error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &request_id,
+            "METHOD_NOT_ALLOWED",
+            "Mutations are accepted only over POST; send the request as a POST with a JSON body.",
+        );
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return http_protocol::apply_media_type(response, media_type);
+    }
+    let response = execute(&state, &request_id, &headers, client, request).await;
+    http_protocol::apply_media_type(response, media_type)
 }
 
+/// Runs a GraphQL request sent as a JSON body.
 async fn graphql_post(
     State(state): State<AppState>,
     request_id: RequestId,
     client: ClientAddress,
     headers: HeaderMap,
-    request: Result<GraphQLRequest, GraphQLRejection>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
-    match request {
-        Ok(request) => execute(&state, &request_id, &headers, client, request.into_inner()).await,
-        Err(rejection) => bad_request(&request_id, &rejection),
-    }
+    let Some(media_type) = http_protocol::negotiate(&headers) else {
+        return http_protocol::not_acceptable(&headers).into_response(&request_id);
+    };
+    let request = read_post_request(&state, &request_id, &headers, body);
+    let response = match request {
+        Ok(request) => execute(&state, &request_id, &headers, client, request).await,
+        Err(response) => *response,
+    };
+    http_protocol::apply_media_type(response, media_type)
 }
 
-/// Builds the coded JSON 400 response for a body that is not a GraphQL request.
-fn bad_request(request_id: &RequestId, rejection: &GraphQLRejection) -> Response {
-    let message = format!(
-        "The request is not a valid GraphQL request ({}); send a JSON object with a `query` string and optional `variables` and `operationName`.",
-        rejection.0
-    );
-    error_response(StatusCode::BAD_REQUEST, request_id, "BAD_REQUEST", &message)
+/// Reads and checks a POST request: its media type, body size and JSON shape, then the
+/// limits on its document.
+fn read_post_request(
+    state: &AppState,
+    request_id: &RequestId,
+    headers: &HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<async_graphql::Request, Box<Response>> {
+    use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
+
+    http_protocol::check_content_type(headers).map_err(|rejection| Box::new(rejection.into_response(request_id)))?;
+    let body = match body {
+        Ok(body) => body,
+        Err(BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_))) => {
+            return Err(Box::new(http_protocol::body_too_large(request_id, state.limits.max_body_bytes)));
+        }
+        Err(rejection) => {
+            let message = format!("The request body could not be read ({rejection}); send it again.");
+            return Err(Box::new(error_response(StatusCode::BAD_REQUEST, request_id, "BAD_REQUEST", &message)));
+        }
+    };
+    let request =
+        http_protocol::parse_body(&body).map_err(|rejection| Box::new(rejection.into_response(request_id)))?;
+    prepare_request(state, request_id, request)
+}
+
+/// Checks a request's document against the limits, before anything else parses it, and
+/// gives it the request's page-size limit and introspection setting.
+fn prepare_request(
+    state: &AppState,
+    request_id: &RequestId,
+    mut request: async_graphql::Request,
+) -> Result<async_graphql::Request, Box<Response>> {
+    if let Err(rejection) = crate::limits::check_document(&mut request, &state.limits) {
+        tracing::info!(limit = rejection.limit, actual = rejection.actual, "rejected a request before execution");
+        return Err(Box::new(http_protocol::document_rejected(request_id, rejection)));
+    }
+    if !state.limits.introspection {
+        request = request.disable_introspection();
+    }
+    Ok(request.data(crate::limits::MaxPageSize(state.limits.max_page_size)))
 }
 
 /// Builds a JSON response with one error, for a request refused before execution.
 fn error_response(status: StatusCode, request_id: &RequestId, code: &str, message: &str) -> Response {
-    let body = serde_json::json!({ "errors": [{
-        "message": message,
-        "extensions": { "code": code, "requestId": request_id.as_str() },
-    }] });
-    (status, axum::Json(body)).into_response()
+    http_protocol::error_response(status, request_id, code, message, None)
 }
 
 /// Checks whether the operation a request selects is a mutation.
@@ -340,8 +407,12 @@ fn rejected(request_id: &RequestId, error: &ApiError) -> Response {
         ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
         ApiError::BadInput { .. } => StatusCode::BAD_REQUEST,
         ApiError::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        // Such as authentication's database lookups while the database is unreachable.
+        _ if error.code() == crate::error::ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
+    let outcome = crate::ops::outcome::Outcome::failed(error.code().as_str());
     let mut error = error.extend();
     error.extensions.get_or_insert_with(Default::default).set("requestId", request_id.as_str());
     let body = serde_json::json!({ "errors": [{ "message": error.message, "extensions": error.extensions }] });
@@ -351,7 +422,41 @@ fn rejected(request_id: &RequestId, error: &ApiError) -> Response {
             .headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
     }
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        let retry_after = HeaderValue::from(crate::ops::outcome::RETRY_AFTER_SECONDS);
+        response.headers_mut().insert(header::RETRY_AFTER, retry_after);
+    }
+    response.extensions_mut().insert(outcome);
     response
+}
+
+/// Builds the response for a request whose credential was rejected, after charging
+/// `RATE_LIMIT_FAILED_AUTH_COST` to its address: HTTP 401 while the address has budget
+/// left, HTTP 429 once it has spent it, so guessing tokens is throttled.
+async fn failed_authentication(
+    state: &AppState,
+    request_id: &RequestId,
+    client: ClientAddress,
+    error: &ApiError,
+) -> Response {
+    if !matches!(error, ApiError::Unauthenticated(_)) {
+        return rejected(request_id, error);
+    }
+    match state.rate_limiter.charge_failed_authentication(client).await {
+        Ok(None) => rejected(request_id, error),
+        Ok(Some(charge)) if charge.admitted => {
+            let mut response = rejected(request_id, error);
+            charge.apply(&mut response);
+            response
+        }
+        Ok(Some(charge)) => {
+            state.metrics.rate_limited("failed_authentication");
+            let mut response = rejected(request_id, &charge.error(true));
+            charge.apply(&mut response);
+            response
+        }
+        Err(unavailable) => rejected(request_id, &unavailable),
+    }
 }
 
 /// The response header that carries a request's SQL statement count when
@@ -368,11 +473,24 @@ async fn execute(
     client: ClientAddress,
     request: async_graphql::Request,
 ) -> Response {
-    let (mut response, statements) =
-        db::count_statements(execute_request(state, request_id, headers, client, request)).await;
+    use async_graphql::futures_util::FutureExt as _;
+
+    let started = std::time::Instant::now();
+    let (operation_name, operation_type) = crate::ops::operation_of(&request);
+    crate::ops::record_operation(operation_name.as_deref(), operation_type);
+    let guarded = async {
+        crate::ops::fault::inject(state.fault_injection, headers).await;
+        execute_request(state, request_id, headers, client, request).await
+    };
+    // A panic fails this request alone, with INTERNAL, and the server keeps serving.
+    let (result, statements) = db::count_statements(std::panic::AssertUnwindSafe(guarded).catch_unwind()).await;
+    let mut response = result.unwrap_or_else(|panic| crate::ops::panic::panic_response(request_id, panic.as_ref()));
     if state.sql_statement_header {
         response.headers_mut().insert(SQL_STATEMENTS_HEADER, HeaderValue::from(statements));
     }
+    let outcome = response.extensions().get::<crate::ops::outcome::Outcome>().cloned();
+    let outcome = outcome.unwrap_or_else(|| crate::ops::outcome::from_status(response.status()));
+    state.metrics.graphql_request(operation_name.as_deref(), operation_type, outcome.label(), started.elapsed());
     response
 }
 
@@ -396,10 +514,9 @@ async fn execute_request(
         None => None,
         Some(Ok(value)) => Some(value),
         Some(Err(_)) => {
-            return rejected(
-                request_id,
-                &ApiError::Unauthenticated("Authentication failed: the Authorization header is not valid text.".into()),
-            );
+            let error =
+                ApiError::Unauthenticated("Authentication failed: the Authorization header is not valid text.".into());
+            return failed_authentication(state, request_id, client, &error).await;
         }
     };
     let viewer = match state.auth.authenticate(&state.db, authorization).await {
@@ -407,8 +524,14 @@ async fn execute_request(
         Err(error) => {
             // The reason never contains the credential itself.
             tracing::info!(reason = %error.describe(), "rejected the request's credential");
-            return rejected(request_id, &error);
+            return failed_authentication(state, request_id, client, &error).await;
         }
+    };
+    // The rate-limit extension charges the validated cost through this ticket.
+    let rate_limit = state.rate_limiter.ticket(&viewer, client);
+    let request = match &rate_limit {
+        Some(ticket) => request.data(Arc::clone(ticket)),
+        None => request,
     };
     let preview = match headers.get(PREVIEW_HEADER).map(|value| value.to_str().map(str::trim)) {
         None => false,
@@ -432,6 +555,7 @@ async fn execute_request(
     };
     let accept_language = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
     let locale = RequestLocale::from_accept_language(accept_language);
+    crate::telemetry::record_caller(&viewer);
     let (loaders, driver) = RequestLoaders::new(state.db.clone(), audience.clone());
     let request = request.data(state.db.clone()).data(loaders).data(locale).data(viewer).data(audience);
     let request = request.data(state.training.clone()).data(client).data(request_id.clone());
@@ -456,10 +580,17 @@ async fn execute_request(
         add_missing_code(error, &state.enum_values);
         error.extensions.get_or_insert_with(Default::default).set("requestId", request_id.as_str());
     }
-    let response: GraphQLResponse = response.into();
-    let mut response = response.into_response();
+    let outcome = crate::ops::outcome::Outcome::of(&response);
+    let mut response = http_protocol::graphql_response(response);
+    // HTTP 503 with Retry-After when the request failed only because the database is down.
+    outcome.apply(&mut response);
     response.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.locale.code()));
     // Responses depend on the caller and the preview, so shared caches must key on them too.
     response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language, Authorization, Preview"));
+    if let Some(ticket) = &rate_limit
+        && ticket.finish(&mut response).await
+    {
+        state.metrics.rate_limited("query_cost");
+    }
     response
 }

@@ -30,6 +30,12 @@ pub struct Config {
     /// `SQL_STATEMENT_HEADER`: return the number of SQL statements each GraphQL request
     /// sent in an `X-SQL-Statements` response header (`false` by default), for benchmarks.
     pub sql_statement_header: bool,
+    /// The per-client rate limit on query cost (`RATE_LIMIT_*`).
+    pub rate_limit: crate::rate_limit::RateLimitConfig,
+    /// Limits on what one request may cost (`MAX_QUERY_DEPTH`, `MAX_BODY_BYTES`, …).
+    pub limits: crate::limits::LimitsConfig,
+    /// Failure handling, shutdown, CORS and the operational endpoints (`/ready`, `/metrics`).
+    pub ops: crate::ops::OpsConfig,
 }
 
 /// Settings of the training records: disclosure control of public progress figures, and
@@ -94,6 +100,9 @@ impl Default for Config {
             oauth: None,
             training: TrainingConfig::default(),
             sql_statement_header: false,
+            rate_limit: crate::rate_limit::RateLimitConfig::default(),
+            limits: crate::limits::LimitsConfig::default(),
+            ops: crate::ops::OpsConfig::default(),
         }
     }
 }
@@ -132,7 +141,21 @@ impl Config {
             Some("true" | "1") => true,
             Some(other) => anyhow::bail!("SQL_STATEMENT_HEADER must be true or false, got {other:?}"),
         };
-        Ok(Config { database_url, listen_addr, import_seed, request_timeout, oauth, training, sql_statement_header })
+        let rate_limit = crate::rate_limit::RateLimitConfig::from_env()?;
+        let limits = crate::limits::LimitsConfig::from_env()?;
+        let ops = crate::ops::OpsConfig::from_env()?;
+        Ok(Config {
+            database_url,
+            listen_addr,
+            import_seed,
+            request_timeout,
+            oauth,
+            training,
+            sql_statement_header,
+            rate_limit,
+            limits,
+            ops,
+        })
     }
 }
 

@@ -26,6 +26,8 @@ impl StatementCounter {
 tokio::task_local! {
     /// Statements sent so far by the future that [`count_statements`] runs.
     static TASK_STATEMENTS: Cell<u64>;
+    /// Set while [`uncounted`] runs a future, whose statements neither counter sees.
+    static UNCOUNTED: ();
 }
 
 /// Runs `future` and returns its output with the number of SQL statements it sent.
@@ -43,9 +45,27 @@ pub async fn count_statements<F: Future>(future: F) -> (F::Output, u64) {
         .await
 }
 
+/// Runs `future` without counting its statements, neither in [`StatementCounter`] nor in
+/// [`count_statements`], so that bookkeeping outside a request's data path (the rate
+/// limiter's counter) leaves the reported counts unchanged. Statements are still logged.
+pub async fn uncounted<F: Future>(future: F) -> F::Output {
+    UNCOUNTED.scope((), future).await
+}
+
 /// Connects to `url`, creating the SQLite file's folder when needed, and counts every
-/// statement sent on the connection.
+/// statement sent on the connection, except those that [`uncounted`] runs.
 pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {
+    connect_with(url, crate::ops::DEFAULT_ACQUIRE_TIMEOUT).await
+}
+
+/// Connects as [`connect`] does, with the longest wait for a pooled connection (opening a
+/// new one included), after which a statement fails instead of hanging while the database
+/// is unreachable. Pooled connections are pinged before each use, so connections that
+/// died in an outage are dropped and replaced once the database is back.
+pub async fn connect_with(
+    url: &str,
+    acquire_timeout: std::time::Duration,
+) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {
     if let Some(path) = sqlite_file(url)
         && let Some(parent) = std::path::Path::new(path).parent()
         && !parent.as_os_str().is_empty()
@@ -56,15 +76,20 @@ pub async fn connect(url: &str) -> anyhow::Result<(DatabaseConnection, Statement
     let url = with_create_mode(url);
     let mut options = ConnectOptions::new(url.clone());
     options.sqlx_logging(false);
+    // sea-orm 2.0 passes both settings to sqlx's pool acquire timeout, which bounds the
+    // wait for a free connection and the opening of a new one.
+    options.acquire_timeout(acquire_timeout).connect_timeout(acquire_timeout).test_before_acquire(true);
     let mut db = Database::connect(options)
         .await
         .with_context(|| format!("could not connect to the database at {}", redact(&url)))?;
     let counter = StatementCounter::default();
     let counted = counter.clone();
     db.set_metric_callback(move |info| {
-        counted.0.fetch_add(1, Ordering::Relaxed);
-        // Outside `count_statements` there is no task counter, and nothing to add to.
-        let _ = TASK_STATEMENTS.try_with(|count| count.set(count.get() + 1));
+        if UNCOUNTED.try_with(|()| ()).is_err() {
+            counted.0.fetch_add(1, Ordering::Relaxed);
+            // Outside `count_statements` there is no task counter, and nothing to add to.
+            let _ = TASK_STATEMENTS.try_with(|count| count.set(count.get() + 1));
+        }
         // Statement text only: bound values can hold personal data and are never logged.
         tracing::debug!(target: "api::sql", elapsed_ms = info.elapsed.as_millis() as u64, failed = info.failed, sql = %info.statement.sql, "sql statement");
     });
@@ -155,6 +180,19 @@ mod tests {
         assert_eq!(with_create_mode("sqlite://x.db?cache=shared"), "sqlite://x.db?cache=shared&mode=rwc");
         assert_eq!(with_create_mode("sqlite://x.db?mode=ro"), "sqlite://x.db?mode=ro");
         assert_eq!(with_create_mode("postgres://h/db"), "postgres://h/db");
+    }
+
+    #[tokio::test]
+    async fn uncounted_statements_skip_both_counters() {
+        let (db, counter) = connect("sqlite::memory:").await.unwrap_or_else(|err| panic!("connect: {err:#}"));
+        let select = || sea_orm::Statement::from_string(DbBackend::Sqlite, "SELECT 1");
+        let ((), in_task) = count_statements(async {
+            let _ = uncounted(db.execute_raw(select())).await;
+            let _ = db.execute_raw(select()).await;
+        })
+        .await;
+        assert_eq!(in_task, 1);
+        assert_eq!(counter.get(), 1);
     }
 
     #[test]

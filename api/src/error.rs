@@ -16,7 +16,8 @@ pub enum ErrorCode {
     Unauthenticated,
     /// The caller is known but lacks the role or scope the operation needs.
     Forbidden,
-    /// A service the request depends on, such as the identity provider, did not respond.
+    /// A service the request depends on, such as the database or the identity provider,
+    /// did not respond.
     ServiceUnavailable,
     /// The client made too many failed attempts; it may try again after the time given in
     /// `extensions.retryAfterSeconds`.
@@ -93,8 +94,35 @@ impl ApiError {
             ApiError::Forbidden(_) => ErrorCode::Forbidden,
             ApiError::ServiceUnavailable(_) => ErrorCode::ServiceUnavailable,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::Db(err) if database_unreachable(err) => ErrorCode::ServiceUnavailable,
             ApiError::Db(_) | ApiError::Unexpected(_) => ErrorCode::Internal,
         }
+    }
+}
+
+/// The message clients get while the database cannot be reached.
+pub const DATABASE_UNAVAILABLE: &str = "The database is unavailable; try again shortly.";
+
+/// Checks whether a database error means that the database cannot be reached, as opposed
+/// to a failed statement. These errors are: no pooled connection within the acquire
+/// timeout, a closed pool, and a failed or lost connection (refused, reset, I/O or TLS
+/// errors). PostgreSQL's connection exceptions (SQLSTATE class 08) and shutdown codes
+/// (57P01 `admin_shutdown`, 57P02 `crash_shutdown`, 57P03 `cannot_connect_now`) count too.
+pub fn database_unreachable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(err)) | DbErr::Query(RuntimeErr::SqlxError(err)) => sqlx_unreachable(err),
+        _ => false,
+    }
+}
+
+fn sqlx_unreachable(err: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error;
+    match err {
+        Error::Io(_) | Error::Tls(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => true,
+        Error::Database(err) => err.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P0")),
+        _ => false,
     }
 }
 
@@ -136,6 +164,10 @@ impl ErrorExtensions for ApiError {
             | ApiError::Forbidden(message)
             | ApiError::ServiceUnavailable(message)
             | ApiError::RateLimited { message, .. } => message.clone(),
+            ApiError::Db(err) if database_unreachable(err) => {
+                tracing::error!(error = %self.describe(), "the database is unavailable; the request failed with SERVICE_UNAVAILABLE");
+                DATABASE_UNAVAILABLE.to_owned()
+            }
             ApiError::Db(_) | ApiError::Unexpected(_) => {
                 tracing::error!(error = %self.describe(), "request failed inside the server");
                 "An internal error occurred; the server log has the details.".to_owned()
@@ -150,5 +182,41 @@ impl ErrorExtensions for ApiError {
                 extensions.set("retryAfterSeconds", *retry_after_seconds);
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr};
+    use std::sync::Arc;
+
+    fn sqlx(err: sea_orm::sqlx::Error) -> DbErr {
+        DbErr::Query(RuntimeErr::SqlxError(Arc::new(err)))
+    }
+
+    #[test]
+    fn unreachable_database_is_unavailable() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        for err in [
+            DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),
+            DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed),
+            sqlx(sea_orm::sqlx::Error::Io(refused)),
+            sqlx(sea_orm::sqlx::Error::PoolTimedOut),
+        ] {
+            let error = ApiError::Db(err);
+            assert_eq!(error.code(), ErrorCode::ServiceUnavailable, "{error:?}");
+            let extended = error.extend();
+            assert_eq!(extended.message, DATABASE_UNAVAILABLE);
+        }
+    }
+
+    #[test]
+    fn failed_statements_stay_internal() {
+        for err in [sqlx(sea_orm::sqlx::Error::RowNotFound), DbErr::Custom("broken".into()), DbErr::RecordNotInserted] {
+            let error = ApiError::Db(err);
+            assert_eq!(error.code(), ErrorCode::Internal, "{error:?}");
+            assert!(!error.extend().message.contains("broken"), "database text never reaches clients");
+        }
     }
 }

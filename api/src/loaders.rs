@@ -45,6 +45,8 @@ impl From<LoadError> for ApiError {
             }
             ApiError::NotFound(message) => ApiError::NotFound(message.clone()),
             ApiError::Forbidden(message) => ApiError::Forbidden(message.clone()),
+            // Kept as a database error, so that an outage reads as SERVICE_UNAVAILABLE.
+            ApiError::Db(db) if crate::error::database_unreachable(db) => ApiError::Db(db.clone()),
             other => ApiError::Unexpected(format!("batch load failed: {}", other.describe())),
         }
     }
@@ -268,7 +270,9 @@ impl<R: Relation> Loader<(i32, PageArgs)> for PageLoader<R> {
         let listing = &self.listing;
         let mut pages = HashMap::new();
         for (args, parents) in by_args {
-            let plan = PagePlan::new(args, listing).map_err(Arc::new)?;
+            // `nested_page` has checked the sizes against the request's maximum page size.
+            let plan =
+                PagePlan::with_max_page_size(args, listing, crate::limits::PAGE_SIZE_CEILING).map_err(Arc::new)?;
             if let [parent] = parents[..] {
                 // One parent needs no window function: a plain bounded query lets the
                 // database walk an index from the cursor, however deep the page.

@@ -152,6 +152,7 @@ enum Scope {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     api::telemetry::init();
+    api::ops::panic::install_hook();
     let cli = Cli::parse();
     match run(cli.command.unwrap_or(Command::Serve)).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -250,8 +251,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(config.listen_addr)
                 .await
                 .with_context(|| format!("could not listen on {}", config.listen_addr))?;
-            tracing::info!(address = %config.listen_addr, "serving GraphQL at http://{}/graphql", config.listen_addr);
-            api::app::serve(listener, app.router).await
+            let address = listener.local_addr().context("could not read the bound address")?;
+            // Tests started with LISTEN_ADDR=127.0.0.1:0 read the bound port from this line.
+            tracing::info!(address = %address, graphql = %format!("http://{address}/graphql"), "listening");
+            api::app::serve(listener, app, config.ops.shutdown_grace).await
         }
     }
 }

@@ -19,7 +19,8 @@ use crate::ids::Cursor;
 
 /// Rows returned when a client passes neither `first` nor `last`.
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
-/// The largest `first` or `last` a client may request.
+/// The default largest `first` or `last` a client may request; a server's `MAX_PAGE_SIZE`
+/// setting replaces it (see [`PagePlan::with_max_page_size`]).
 pub const MAX_PAGE_SIZE: i32 = 100;
 
 const SORT_ALIAS: &str = "page_sort_value";
@@ -165,8 +166,14 @@ pub struct PagePlan {
 
 impl PagePlan {
     /// Validates the client's arguments: at most one of `first` and `last`, sizes between
-    /// 0 and [`MAX_PAGE_SIZE`], and cursors issued for this ordering.
+    /// 0 and the default [`MAX_PAGE_SIZE`], and cursors issued for this ordering.
     pub fn new(args: &PageArgs, listing: &Listing) -> ApiResult<PagePlan> {
+        PagePlan::with_max_page_size(args, listing, MAX_PAGE_SIZE)
+    }
+
+    /// Validates the client's arguments as [`PagePlan::new`] does, with sizes between 0 and
+    /// `max_page_size`.
+    pub fn with_max_page_size(args: &PageArgs, listing: &Listing, max_page_size: i32) -> ApiResult<PagePlan> {
         if args.first.is_some() && args.last.is_some() {
             return Err(ApiError::bad_input(
                 "first",
@@ -178,14 +185,14 @@ impl PagePlan {
                 Some(size) if size < 0 => {
                     return Err(ApiError::bad_input(
                         name,
-                        format!("`{name}` is {size}; pass a page size from 0 to {MAX_PAGE_SIZE}."),
+                        format!("`{name}` is {size}; pass a page size from 0 to {max_page_size}."),
                     ));
                 }
-                Some(size) if size > MAX_PAGE_SIZE => {
+                Some(size) if size > max_page_size => {
                     return Err(ApiError::bad_input(
                         name,
                         format!(
-                            "`{name}` is {size}, above the maximum page size of {MAX_PAGE_SIZE}; request at most {MAX_PAGE_SIZE} rows and follow `pageInfo` cursors for the rest."
+                            "`{name}` is {size}, above the maximum page size of {max_page_size}; request at most {max_page_size} rows and follow `pageInfo` cursors for the rest."
                         ),
                     ));
                 }
@@ -403,3 +410,6 @@ pub async fn count_by_parent(
     }
     Ok(counts)
 }
+
+/// Properties of cursor binding: a cursor is accepted only by a listing with the same
+/// table, ordering and sort-value type, and page arguments fail only as client errors.

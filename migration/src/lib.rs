@@ -8,6 +8,7 @@ mod m20261204_000003_create_training_tables;
 mod m20261204_000004_create_identity_and_editorial_tables;
 mod m20261204_000005_add_editorial_columns_everywhere;
 mod m20261205_000006_create_training_records;
+mod m20261205_000007_create_rate_limit_counters;
 mod table_helpers;
 
 /// Applies every migration in order; the server runs it at start-up.
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000004_create_identity_and_editorial_tables::Migration),
             Box::new(m20261204_000005_add_editorial_columns_everywhere::Migration),
             Box::new(m20261205_000006_create_training_records::Migration),
+            Box::new(m20261205_000007_create_rate_limit_counters::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 
 #![allow(clippy::expect_used, reason = "a setup failure fails the test, with the step named")]
 
+pub mod graphql_http;
 pub mod oidc;
 pub mod postgres;
 
@@ -33,6 +34,8 @@ pub struct TestApp {
     pub statements: StatementCounter,
     /// Which database this is.
     pub backend: Backend,
+    /// The server's database URL, for a second server on the same database.
+    pub database_url: String,
     client: reqwest::Client,
     _dir: Option<tempfile::TempDir>,
     server: tokio::task::JoinHandle<()>,
@@ -115,6 +118,7 @@ impl TestApp {
             ..Config::default()
         };
         adjust(&mut config);
+        let database_url = config.database_url.clone();
         let app = api::app::build(&config).await.expect("build the application");
         let listener = tokio::net::TcpListener::bind(config.listen_addr).await.expect("bind a loopback port");
         let address = listener.local_addr().expect("read the bound address");
@@ -128,6 +132,7 @@ impl TestApp {
             db: app.db,
             statements: app.statements,
             backend,
+            database_url,
             client: reqwest::Client::new(),
             _dir: dir,
             server,

@@ -47,6 +47,12 @@ pub fn viewer<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Viewer> {
     ctx.data::<Viewer>().map_err(|_| ApiError::Unexpected("viewer missing from the GraphQL context".into()))
 }
 
+/// Returns the largest page size of the request: the server's `MAX_PAGE_SIZE`, or the
+/// default when the request runs without the server's data (as in schema tests).
+pub fn max_page_size(ctx: &Context<'_>) -> i32 {
+    ctx.data_opt::<crate::limits::MaxPageSize>().map_or(crate::pagination::MAX_PAGE_SIZE, |max| max.0)
+}
+
 /// Returns which editorial records the request may see.
 pub fn audience<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Audience> {
     ctx.data::<Audience>().map_err(|_| ApiError::Unexpected("audience missing from the GraphQL context".into()))
@@ -96,11 +102,12 @@ impl<M> PageResult<M> {
     }
 }
 
-/// Prices a connection for the complexity limit: its page size, from 1 to the maximum,
-/// so that a page of 100 inside a page of 100 costs 10,000 times its fields.
+/// Prices a connection for the complexity limit: its page size, from 1 to the highest value
+/// `MAX_PAGE_SIZE` may be set to, so that a page of 100 inside a page of 100 costs 10,000
+/// times its fields. A size above the server's maximum fails when the field runs.
 pub fn page_cost(first: Option<i32>, last: Option<i32>) -> usize {
     let size = last.or(first).unwrap_or(crate::pagination::DEFAULT_PAGE_SIZE);
-    usize::try_from(size.clamp(1, crate::pagination::MAX_PAGE_SIZE)).unwrap_or(1)
+    usize::try_from(size.clamp(1, crate::limits::PAGE_SIZE_CEILING)).unwrap_or(1)
 }
 
 /// Fetches a page of a root list.
@@ -110,7 +117,7 @@ pub async fn root_page<M: sea_orm::FromQueryResult>(
     args: PageArgs,
 ) -> ApiResult<PageResult<M>> {
     let listing = audience(ctx)?.restrict(listing);
-    let plan = PagePlan::new(&args, &listing)?;
+    let plan = PagePlan::with_max_page_size(&args, &listing, max_page_size(ctx))?;
     let db = database(ctx)?;
     let page = fetch_page(db, &listing, &plan).await?;
     Ok(PageResult { page, total: Arc::new(ListingCount(listing)) })
@@ -123,7 +130,7 @@ pub async fn nested_page<R: Relation>(
     args: PageArgs,
 ) -> ApiResult<PageResult<R::Model>> {
     // Validate here so that a bad argument is reported on this field, not as a load failure.
-    PagePlan::new(&args, &R::listing())?;
+    PagePlan::with_max_page_size(&args, &R::listing(), max_page_size(ctx))?;
     let page = loader::<PageLoader<R>>(ctx)?.load_one((parent, args)).await?.unwrap_or_default();
     Ok(PageResult { page, total: Arc::new(RelationCount::<R> { parent, relation: std::marker::PhantomData }) })
 }

@@ -237,6 +237,7 @@ impl EditorialState {
 
     /// Every recorded change, newest first: readable by the editors of the record's network
     /// and by admins. Null, with a FORBIDDEN error, for other callers.
+    #[graphql(complexity = "super::common::page_cost(first, last) * child_complexity")]
     async fn revisions(
         &self,
         ctx: &Context<'_>,

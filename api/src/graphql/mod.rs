@@ -46,17 +46,26 @@ pub struct Mutation(
 /// The API's schema type.
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// The deepest selection nesting a query may have.
+/// The default of `MAX_QUERY_DEPTH`: the deepest selection nesting a query may have.
 pub const MAX_DEPTH: usize = 15;
-/// The highest complexity a query may have: each field costs 1, and a connection
-/// multiplies the cost of its selection by its page size.
+/// The default of `MAX_QUERY_COMPLEXITY`: the highest complexity a query may have. Each
+/// field costs 1, and a connection multiplies the cost of its selection by its page size.
 pub const MAX_COMPLEXITY: usize = 20_000;
 
-/// Builds the schema; request data (database, loaders, locale) is added per request.
+/// Builds the schema with the default limits, as `print-schema` prints it; request data
+/// (database, loaders, locale) is added per request.
 pub fn build_schema() -> ApiSchema {
+    build_schema_with(&crate::limits::LimitsConfig::default())
+}
+
+/// Builds the schema with the depth and complexity limits of `limits`.
+pub fn build_schema_with(limits: &crate::limits::LimitsConfig) -> ApiSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
+        // Registered first, so it wraps the limit checks below: a query they reject failed
+        // validation and is charged 1 point, not its complexity.
+        .extension(crate::rate_limit::RateLimitExtension)
+        // Checks MAX_QUERY_DEPTH and MAX_QUERY_COMPLEXITY after validation has computed them.
+        .extension(crate::limits::CostLimits::new(limits))
         .finish()
 }
 

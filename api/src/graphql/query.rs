@@ -26,7 +26,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::{decode_global_id, shorten};
 use crate::loaders::load_by_id;
 use crate::locale::{Locale, request_locale};
-use crate::pagination::{MAX_PAGE_SIZE, PageArgs};
+use crate::pagination::PageArgs;
 
 /// An object with a global id, fetchable with `node(id:)`.
 #[derive(Interface)]
@@ -184,10 +184,11 @@ impl CoreQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Global ids from `id` fields.")] ids: Vec<ID>,
     ) -> Result<Vec<Option<Node>>> {
-        if ids.len() > MAX_PAGE_SIZE as usize {
+        let max_ids = super::common::max_page_size(ctx);
+        if ids.len() > usize::try_from(max_ids).unwrap_or_default() {
             return Err(ApiError::bad_input(
                 "ids",
-                format!("{} ids were passed; pass at most {MAX_PAGE_SIZE} per request.", ids.len()),
+                format!("{} ids were passed; pass at most {max_ids} per request.", ids.len()),
             )
             .into());
         }

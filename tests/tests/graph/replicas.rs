@@ -14,6 +14,9 @@ async fn replicas_start_together_on_one_database() {
         oauth: None,
         training: api::config::TrainingConfig::default(),
         sql_statement_header: false,
+        rate_limit: api::rate_limit::RateLimitConfig::default(),
+        limits: api::limits::LimitsConfig::default(),
+        ops: api::ops::OpsConfig::default(),
     };
     let (first, second, third) =
         tokio::join!(api::app::build(&config), api::app::build(&config), api::app::build(&config));

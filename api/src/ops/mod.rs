@@ -1,0 +1,133 @@
+//! Operability: readiness, graceful shutdown, panic handling, CORS and security headers,
+//! the per-request outcome behind the HTTP status, and the settings of all of them.
+
+pub mod fault;
+pub mod headers;
+pub mod outcome;
+pub mod panic;
+pub mod ready;
+pub mod shutdown;
+
+use std::fmt;
+use std::time::Duration;
+
+use axum::http::HeaderValue;
+
+/// Settings of failure handling, shutdown and the operational endpoints.
+#[derive(Clone, Debug)]
+pub struct OpsConfig {
+    /// `DATABASE_ACQUIRE_TIMEOUT_SECONDS`: the longest time a request waits for a pooled
+    /// database connection, opening a new one included, before it fails with
+    /// `SERVICE_UNAVAILABLE` (default 5, 1 to 120).
+    pub database_acquire_timeout: Duration,
+    /// `SHUTDOWN_GRACE_SECONDS`: after SIGTERM or Ctrl-C, the longest time in-flight requests
+    /// may take to finish before the process exits anyway (default 20, 0 to 3600).
+    pub shutdown_grace: Duration,
+    /// `CORS_ALLOWED_ORIGINS`: the origins browsers may call the API from, such as
+    /// `https://www.oas.org`; empty by default, which sends no CORS headers at all.
+    pub cors_allowed_origins: Vec<HeaderValue>,
+    /// `METRICS_TOKEN`: when set, `GET /metrics` requires `Authorization: Bearer <token>`.
+    pub metrics_token: Option<MetricsToken>,
+    /// Whether requests may inject faults with the `X-Fault-Injection` header. It has an
+    /// effect in debug builds only, where `FAULT_INJECTION=true` switches it on; release
+    /// builds contain no fault-injection code.
+    pub fault_injection: bool,
+}
+
+/// The bearer token that `/metrics` requires; its `Debug` output hides the value.
+#[derive(Clone)]
+pub struct MetricsToken(pub String);
+
+impl fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MetricsToken(***)")
+    }
+}
+
+/// The default of `DATABASE_ACQUIRE_TIMEOUT_SECONDS`.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Default for OpsConfig {
+    fn default() -> Self {
+        OpsConfig {
+            database_acquire_timeout: DEFAULT_ACQUIRE_TIMEOUT,
+            shutdown_grace: Duration::from_secs(20),
+            cors_allowed_origins: Vec::new(),
+            metrics_token: None,
+            fault_injection: false,
+        }
+    }
+}
+
+impl OpsConfig {
+    /// Reads the settings from the environment; an invalid value is an error naming the
+    /// variable and the expected form.
+    pub fn from_env() -> anyhow::Result<OpsConfig> {
+        let acquire = whole_seconds("DATABASE_ACQUIRE_TIMEOUT_SECONDS", 5, 1, 120)?;
+        let grace = whole_seconds("SHUTDOWN_GRACE_SECONDS", 20, 0, 3600)?;
+        let origins = std::env::var("CORS_ALLOWED_ORIGINS").unwrap_or_default();
+        let cors_allowed_origins = headers::parse_origins(&origins)?;
+        let metrics_token = std::env::var("METRICS_TOKEN")
+            .ok()
+            .map(|token| token.trim().to_owned())
+            .filter(|token| !token.is_empty())
+            .map(MetricsToken);
+        Ok(OpsConfig {
+            database_acquire_timeout: Duration::from_secs(acquire),
+            shutdown_grace: Duration::from_secs(grace),
+            cors_allowed_origins,
+            metrics_token,
+            fault_injection: fault::enabled_by_env()?,
+        })
+    }
+}
+
+/// Reads a whole number of seconds from `min` to `max`, or `default` when unset or empty.
+fn whole_seconds(name: &str, default: u64, min: u64, max: u64) -> anyhow::Result<u64> {
+    let value = std::env::var(name).unwrap_or_default();
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(default);
+    }
+    match value.parse::<u64>() {
+        Ok(seconds) if (min..=max).contains(&seconds) => Ok(seconds),
+        _ => anyhow::bail!("{name} must be a whole number of seconds from {min} to {max}, got {value:?}"),
+    }
+}
+
+/// Returns the name and type (`query`, `mutation` or `subscription`) of the operation a
+/// request selects. The name is `operationName`, or else the name of the document's only
+/// operation. The type is `unknown` when the document does not parse or selects no operation.
+pub fn operation_of(request: &async_graphql::Request) -> (Option<String>, &'static str) {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return (request.operation_name.clone(), "unknown");
+    };
+    let (name, operation) = match (&document.operations, request.operation_name.as_deref()) {
+        (DocumentOperations::Single(operation), name) => (name.map(str::to_owned), Some(operation)),
+        (DocumentOperations::Multiple(operations), Some(name)) => (Some(name.to_owned()), operations.get(name)),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            let first = operations.iter().next();
+            (first.map(|(name, _)| name.to_string()), first.map(|(_, operation)| operation))
+        }
+        (DocumentOperations::Multiple(_), None) => (None, None),
+    };
+    let operation_type = match operation.map(|operation| operation.node.ty) {
+        Some(OperationType::Query) => "query",
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        None => "unknown",
+    };
+    (name, operation_type)
+}
+
+/// Records the operation name (when it is a valid GraphQL name) and type on the current
+/// request's log span.
+pub fn record_operation(name: Option<&str>, operation_type: &str) {
+    let span = tracing::Span::current();
+    if let Some(name) = name.filter(|name| crate::metrics::is_operation_name(name)) {
+        span.record("operation", name);
+    }
+    span.record("operation_type", operation_type);
+}
