@@ -372,6 +372,9 @@ fn prepare_request(
         tracing::info!(limit = rejection.limit, actual = rejection.actual, "rejected a request before execution");
         return Err(Box::new(http_protocol::document_rejected(request_id, rejection)));
     }
+    if let Err(rejection) = crate::input_text::check_request(&request) {
+        return Err(Box::new(http_protocol::document_rejected(request_id, rejection)));
+    }
     if !state.limits.introspection {
         request = request.disable_introspection();
     }

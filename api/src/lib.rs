@@ -13,6 +13,7 @@ pub mod graphql;
 pub mod http_protocol;
 pub mod ids;
 pub mod import;
+pub mod input_text;
 pub mod limits;
 pub mod loaders;
 pub mod locale;

@@ -413,3 +413,163 @@ pub async fn count_by_parent(
 
 /// Properties of cursor binding: a cursor is accepted only by a listing with the same
 /// table, ordering and sort-value type, and page arguments fail only as client errors.
+#[cfg(test)]
+#[allow(clippy::expect_used, reason = "a failed expectation is a failed test")]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::error::ErrorCode;
+
+    /// Builds the listings of the API's root and nested lists, one per table and ordering.
+    fn listings() -> Vec<Listing> {
+        let text_column = |table: &'static str, name: &'static str, column: &'static str| Ordering {
+            name,
+            expr: Expr::col((table, column)),
+            kind: SortKind::Text,
+            descending: false,
+        };
+        [
+            ("countries", Ordering::by_name("countries")),
+            ("countries", text_column("countries", "CODE", "iso3")),
+            ("countries", Ordering::by_int("MEMBER_SINCE", "countries", "oas_member_since", false)),
+            ("topics", Ordering::by_name("topics")),
+            ("networks", Ordering::by_name("networks")),
+            ("organizations", Ordering::by_name("organizations")),
+            ("publications", Ordering::by_int("NEWEST", "publications", "published_year", true)),
+            ("publications", Ordering::by_int("OLDEST", "publications", "published_year", false)),
+            ("publications", Ordering::by_name("publications")),
+            ("initiatives", Ordering::by_name("initiatives")),
+            ("initiatives", Ordering::by_int("NEWEST", "initiatives", "start_year", true)),
+            ("courses", Ordering::by_name("courses")),
+            ("courses", text_column("courses", "CODE", "code")),
+            ("course_offerings", Ordering::by_date("STARTS_FIRST", "course_offerings", "starts_on", false)),
+            ("course_offerings", Ordering::by_date("STARTS_LAST", "course_offerings", "starts_on", true)),
+            ("events", Ordering::by_date("LATEST", "events", "starts_on", true)),
+            ("events", Ordering::by_date("EARLIEST", "events", "starts_on", false)),
+            ("targets", Ordering::by_int("ID", "targets", "id", false)),
+            ("enrolments", Ordering::by_id("enrolments")),
+            ("members", Ordering::by_int("JOINED", "members", "id", false)),
+        ]
+        .into_iter()
+        .map(|(table, ordering)| Listing::new(table, ordering))
+        .collect()
+    }
+
+    fn sort_value(kind: SortKind) -> BoxedStrategy<Value> {
+        match kind {
+            SortKind::Int => any::<i64>().prop_map(Value::from).boxed(),
+            SortKind::Text => any::<String>().prop_map(Value::from).boxed(),
+        }
+    }
+
+    /// Generates a listing and a cursor issued for it.
+    fn issued_cursor() -> impl Strategy<Value = (Listing, Cursor)> {
+        proptest::sample::select(listings()).prop_flat_map(|listing| {
+            let key = listing.cursor_key();
+            let cursor = (sort_value(listing.ordering.kind), any::<i32>()).prop_map(move |(value, id)| Cursor {
+                ordering: key.clone(),
+                value,
+                id,
+            });
+            (Just(listing), cursor)
+        })
+    }
+
+    fn assert_bad_input(error: &ApiError, field: &str) -> String {
+        assert_eq!(error.code(), ErrorCode::BadUserInput, "{error:?}");
+        let ApiError::BadInput { field: Some(named), message } = error else {
+            panic!("expected a bad-input error naming a field, got {error:?}");
+        };
+        assert_eq!(named, field);
+        message.clone()
+    }
+
+    fn page_size() -> impl Strategy<Value = Option<i32>> {
+        prop_oneof![Just(None), (-5..=105).prop_map(Some), any::<i32>().prop_map(Some), Just(Some(i32::MIN))]
+    }
+
+    proptest! {
+        #[test]
+        fn cursors_work_only_in_their_own_listing(
+            (issuer, cursor) in issued_cursor(),
+            other in proptest::sample::select(listings()),
+            reuse in any::<bool>(),
+            before in any::<bool>(),
+        ) {
+            // Half the cases return the cursor to its own listing, which must accept it.
+            let receiver = if reuse { issuer.clone() } else { other };
+            let argument = if before { "before" } else { "after" };
+            let same_list = issuer.cursor_key() == receiver.cursor_key();
+            match decode_for(argument, &cursor.encode(), &receiver) {
+                Ok(decoded) => {
+                    prop_assert!(same_list, "a cursor of {} was accepted by {}", issuer.cursor_key(), receiver.cursor_key());
+                    prop_assert_eq!(decoded, cursor);
+                }
+                Err(error) => {
+                    prop_assert!(!same_list, "a cursor was rejected by its own listing {}: {error:?}", issuer.cursor_key());
+                    let message = assert_bad_input(&error, argument);
+                    prop_assert!(message.contains("comes from another list or order"), "{}", message);
+                    let expected = format!("({} by {})", receiver.table, receiver.ordering.name);
+                    prop_assert!(message.contains(&expected), "{} should name {}", message, expected);
+                }
+            }
+        }
+
+        #[test]
+        fn cursors_with_the_other_value_type_are_rejected(
+            listing in proptest::sample::select(listings()),
+            id in any::<i32>(),
+            number in any::<i64>(),
+            text in any::<String>(),
+        ) {
+            let value = match listing.ordering.kind {
+                SortKind::Int => Value::from(text),
+                SortKind::Text => Value::from(number),
+            };
+            let forged = Cursor { ordering: listing.cursor_key(), value, id };
+            let error = decode_for("after", &forged.encode(), &listing).expect_err("the value type must match");
+            assert_bad_input(&error, "after");
+        }
+
+        #[test]
+        fn cursors_naming_other_lists_are_rejected(
+            listing in proptest::sample::select(listings()),
+            ordering in ".*",
+            id in any::<i32>(),
+        ) {
+            prop_assume!(ordering != listing.cursor_key());
+            let forged = Cursor { ordering, value: Value::from(1), id };
+            let error = decode_for("before", &forged.encode(), &listing).expect_err("the list must match");
+            let message = assert_bad_input(&error, "before");
+            prop_assert!(message.chars().count() <= 400, "message is too long: {}", message);
+        }
+
+        #[test]
+        fn page_arguments_fail_only_as_client_errors(
+            (listing, cursor) in issued_cursor(),
+            first in page_size(),
+            last in page_size(),
+            after in proptest::option::of(".*"),
+            use_issued_cursor in any::<bool>(),
+        ) {
+            let after = if use_issued_cursor { Some(cursor.encode()) } else { after };
+            let args = PageArgs::new(first, after.clone(), last, None);
+            let cursor_valid = after.as_deref().is_none_or(|encoded| decode_for("after", encoded, &listing).is_ok());
+            let size_valid = |size: Option<i32>| size.is_none_or(|size| (0..=MAX_PAGE_SIZE).contains(&size));
+            let valid = !(first.is_some() && last.is_some()) && size_valid(first) && size_valid(last) && cursor_valid;
+            match PagePlan::new(&args, &listing) {
+                Ok(plan) => {
+                    prop_assert!(valid, "{args:?} was accepted");
+                    let expected = last.or(first).unwrap_or(DEFAULT_PAGE_SIZE);
+                    prop_assert_eq!(plan.limit, u64::try_from(expected).expect("a valid page size is not negative"));
+                    prop_assert_eq!(plan.backward, last.is_some());
+                }
+                Err(error) => {
+                    prop_assert!(!valid, "{args:?} was rejected: {error:?}");
+                    prop_assert_eq!(error.code(), ErrorCode::BadUserInput);
+                }
+            }
+        }
+    }
+}

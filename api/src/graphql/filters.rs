@@ -699,16 +699,24 @@ pub async fn events(keys: &KeyResolver<'_>, filter: EventFilter, order: EventOrd
         listing = listing.filter(linked(table, "event_networks", "event_id", "network_id", vec![id]));
     }
     if let Some(year) = filter.year_from {
-        let first_day = NaiveDate::from_ymd_opt(year, 1, 1)
-            .ok_or_else(|| ApiError::bad_input("filter.yearFrom", format!("Year {year} is out of range.")))?;
+        let first_day = calendar_day("filter.yearFrom", year, 1, 1)?;
         listing = listing.filter(col(table, "starts_on").gte(first_day));
     }
     if let Some(year) = filter.year_to {
-        let last_day = NaiveDate::from_ymd_opt(year, 12, 31)
-            .ok_or_else(|| ApiError::bad_input("filter.yearTo", format!("Year {year} is out of range.")))?;
+        let last_day = calendar_day("filter.yearTo", year, 12, 31)?;
         listing = listing.filter(col(table, "starts_on").lte(last_day));
     }
     search(listing, filter.search.as_deref())
+}
+
+/// Builds a day of a filter's year, refusing years outside 0 to 9999: the range of the
+/// `Date` scalar, and within what both databases store.
+fn calendar_day(field: &str, year: i32, month: u32, day: u32) -> ApiResult<NaiveDate> {
+    (0..=9999)
+        .contains(&year)
+        .then(|| NaiveDate::from_ymd_opt(year, month, day))
+        .flatten()
+        .ok_or_else(|| ApiError::bad_input(field, format!("Year {year} is out of range; pass a year from 0 to 9999.")))
 }
 
 /// Builds the targets listing.
