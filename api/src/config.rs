@@ -58,8 +58,13 @@ impl TrainingConfig {
         Ok(TrainingConfig {
             min_cell_size: count_var("PROGRESS_MIN_CELL_SIZE", 5, 1, 1_000)?,
             verify_failure_limit: u32::try_from(count_var("CERTIFICATE_VERIFY_FAILURES", 10, 1, 100_000)?)?,
-            verify_failure_window: Duration::from_secs(seconds_var("CERTIFICATE_VERIFY_WINDOW_SECONDS", 900, 86_400)?)
-                .max(Duration::from_secs(1)),
+            verify_failure_window: Duration::from_secs(seconds_var(
+                "CERTIFICATE_VERIFY_WINDOW_SECONDS",
+                900,
+                0,
+                86_400,
+            )?)
+            .max(Duration::from_secs(1)),
         })
     }
 }
@@ -176,30 +181,59 @@ impl OAuthConfig {
             (None, None) => None,
             _ => anyhow::bail!("OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET must be set together, or neither"),
         };
-        let clock_skew = Duration::from_secs(seconds_var("OAUTH_CLOCK_SKEW_SECONDS", 30, 300)?);
-        let jwks_min_refresh = Duration::from_secs(seconds_var("OAUTH_JWKS_MIN_REFRESH_SECONDS", 30, 86_400)?);
+        let clock_skew = Duration::from_secs(seconds_var("OAUTH_CLOCK_SKEW_SECONDS", 30, 0, 300)?);
+        let jwks_min_refresh = Duration::from_secs(seconds_var("OAUTH_JWKS_MIN_REFRESH_SECONDS", 30, 0, 86_400)?);
         Ok(Some(OAuthConfig { issuer, audience, introspection_client, clock_skew, jwks_min_refresh }))
     }
 }
 
-fn non_empty_var(name: &str) -> Option<String> {
+/// Reads a variable with surrounding whitespace removed. Returns `None` when it is unset or blank.
+pub(crate) fn non_empty_var(name: &str) -> Option<String> {
     std::env::var(name).ok().map(|value| value.trim().to_owned()).filter(|value| !value.is_empty())
 }
 
-/// Reads a whole number from `min` to `max`, or `default` when unset.
-fn count_var(name: &str, default: i64, min: i64, max: i64) -> anyhow::Result<i64> {
-    let Some(value) = non_empty_var(name) else { return Ok(default) };
-    match value.parse::<i64>() {
-        Ok(count) if (min..=max).contains(&count) => Ok(count),
+/// Reads a whole number from `min` to `max`, or `default` when unset or blank.
+pub(crate) fn count_var<T>(name: &str, default: T, min: T, max: T) -> anyhow::Result<T>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    match non_empty_var(name) {
+        None => Ok(default),
+        Some(value) => parse_count(name, &value, min, max),
+    }
+}
+
+fn parse_count<T>(name: &str, value: &str, min: T, max: T) -> anyhow::Result<T>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    match value.parse::<T>() {
+        Ok(count) if min <= count && count <= max => Ok(count),
         _ => anyhow::bail!("{name} must be a whole number from {min} to {max}, got {value:?}"),
     }
 }
 
-/// Reads a whole number of seconds from 0 to `max`, or `default` when unset.
-fn seconds_var(name: &str, default: u64, max: u64) -> anyhow::Result<u64> {
+/// Reads a whole number of seconds from `min` to `max`, or `default` when unset or blank.
+pub(crate) fn seconds_var(name: &str, default: u64, min: u64, max: u64) -> anyhow::Result<u64> {
     let Some(value) = non_empty_var(name) else { return Ok(default) };
     match value.parse::<u64>() {
-        Ok(seconds) if seconds <= max => Ok(seconds),
-        _ => anyhow::bail!("{name} must be a whole number of seconds from 0 to {max}, got {value:?}"),
+        Ok(seconds) if (min..=max).contains(&seconds) => Ok(seconds),
+        _ => anyhow::bail!("{name} must be a whole number of seconds from {min} to {max}, got {value:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_checked_against_their_range() {
+        assert_eq!(parse_count("RATE_LIMIT_POINTS", "0", 0u64, 10).ok(), Some(0));
+        assert_eq!(parse_count("RATE_LIMIT_POINTS", "10", 0u64, 10).ok(), Some(10));
+        let error = parse_count("RATE_LIMIT_WINDOW_SECONDS", "0", 1u64, 10).err().map(|error| error.to_string());
+        assert_eq!(error.as_deref(), Some("RATE_LIMIT_WINDOW_SECONDS must be a whole number from 1 to 10, got \"0\""));
+        assert!(parse_count("RATE_LIMIT_POINTS", "-1", 0u64, 10).is_err());
+        assert!(parse_count("RATE_LIMIT_POINTS", "1e5", 0u64, 10).is_err());
+        assert!(parse_count("MAX_ALIASES", "31", 0usize, 30).is_err());
     }
 }

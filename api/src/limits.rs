@@ -17,6 +17,8 @@ use async_graphql::parser::types::{
 };
 use async_graphql::{Positioned, ServerError, ValidationResult};
 
+use crate::config::{count_var, non_empty_var};
+
 /// The code of every error about a limit on a request's size or cost.
 pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
 /// The code of documents that are not valid for this schema and server.
@@ -102,19 +104,6 @@ impl LimitsConfig {
             max_page_size: i32::try_from(max_page_size)?,
             introspection,
         })
-    }
-}
-
-fn non_empty_var(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|value| value.trim().to_owned()).filter(|value| !value.is_empty())
-}
-
-/// Reads a whole number from `min` to `max`, or `default` when unset.
-fn count_var(name: &str, default: usize, min: usize, max: usize) -> anyhow::Result<usize> {
-    let Some(value) = non_empty_var(name) else { return Ok(default) };
-    match value.parse::<usize>() {
-        Ok(count) if (min..=max).contains(&count) => Ok(count),
-        _ => anyhow::bail!("{name} must be a whole number from {min} to {max}, got {value:?}"),
     }
 }
 

@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use axum::http::HeaderValue;
 
+use crate::config::{non_empty_var, seconds_var};
+
 /// Settings of failure handling, shutdown and the operational endpoints.
 #[derive(Clone, Debug)]
 pub struct OpsConfig {
@@ -63,35 +65,18 @@ impl OpsConfig {
     /// Reads the settings from the environment; an invalid value is an error naming the
     /// variable and the expected form.
     pub fn from_env() -> anyhow::Result<OpsConfig> {
-        let acquire = whole_seconds("DATABASE_ACQUIRE_TIMEOUT_SECONDS", 5, 1, 120)?;
-        let grace = whole_seconds("SHUTDOWN_GRACE_SECONDS", 20, 0, 3600)?;
+        let acquire_seconds = seconds_var("DATABASE_ACQUIRE_TIMEOUT_SECONDS", 5, 1, 120)?;
+        let grace_seconds = seconds_var("SHUTDOWN_GRACE_SECONDS", 20, 0, 3600)?;
         let origins = std::env::var("CORS_ALLOWED_ORIGINS").unwrap_or_default();
         let cors_allowed_origins = headers::parse_origins(&origins)?;
-        let metrics_token = std::env::var("METRICS_TOKEN")
-            .ok()
-            .map(|token| token.trim().to_owned())
-            .filter(|token| !token.is_empty())
-            .map(MetricsToken);
+        let metrics_token = non_empty_var("METRICS_TOKEN").map(MetricsToken);
         Ok(OpsConfig {
-            database_acquire_timeout: Duration::from_secs(acquire),
-            shutdown_grace: Duration::from_secs(grace),
+            database_acquire_timeout: Duration::from_secs(acquire_seconds),
+            shutdown_grace: Duration::from_secs(grace_seconds),
             cors_allowed_origins,
             metrics_token,
             fault_injection: fault::enabled_by_env()?,
         })
-    }
-}
-
-/// Reads a whole number of seconds from `min` to `max`, or `default` when unset or empty.
-fn whole_seconds(name: &str, default: u64, min: u64, max: u64) -> anyhow::Result<u64> {
-    let value = std::env::var(name).unwrap_or_default();
-    let value = value.trim();
-    if value.is_empty() {
-        return Ok(default);
-    }
-    match value.parse::<u64>() {
-        Ok(seconds) if (min..=max).contains(&seconds) => Ok(seconds),
-        _ => anyhow::bail!("{name} must be a whole number of seconds from {min} to {max}, got {value:?}"),
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::config::count_var;
+
 /// Settings of the per-client rate limit on query cost.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RateLimitConfig {
@@ -52,42 +54,26 @@ impl RateLimitConfig {
     pub fn from_env() -> anyhow::Result<RateLimitConfig> {
         let defaults = RateLimitConfig::default();
         Ok(RateLimitConfig {
-            points: whole_number("RATE_LIMIT_POINTS", defaults.points, 0, MAX_POINTS)?,
-            authenticated_points: whole_number(
+            points: count_var("RATE_LIMIT_POINTS", defaults.points, 0, MAX_POINTS)?,
+            authenticated_points: count_var(
                 "RATE_LIMIT_AUTHENTICATED_POINTS",
                 defaults.authenticated_points,
                 1,
                 MAX_POINTS,
             )?,
-            window: Duration::from_secs(whole_number(
+            window: Duration::from_secs(count_var(
                 "RATE_LIMIT_WINDOW_SECONDS",
                 defaults.window.as_secs(),
                 1,
                 MAX_WINDOW_SECONDS,
             )?),
-            failed_authentication_cost: whole_number(
+            failed_authentication_cost: count_var(
                 "RATE_LIMIT_FAILED_AUTH_COST",
                 defaults.failed_authentication_cost,
                 1,
                 MAX_POINTS,
             )?,
         })
-    }
-}
-
-/// Reads the variable `name` as a whole number from `min` to `max`, or `default` when it
-/// is unset or empty.
-fn whole_number(name: &str, default: u64, min: u64, max: u64) -> anyhow::Result<u64> {
-    match std::env::var(name).ok().map(|value| value.trim().to_owned()).filter(|value| !value.is_empty()) {
-        None => Ok(default),
-        Some(value) => parse_whole_number(name, &value, min, max),
-    }
-}
-
-fn parse_whole_number(name: &str, value: &str, min: u64, max: u64) -> anyhow::Result<u64> {
-    match value.parse::<u64>() {
-        Ok(number) if (min..=max).contains(&number) => Ok(number),
-        _ => anyhow::bail!("{name} must be a whole number from {min} to {max}, got {value:?}"),
     }
 }
 
@@ -99,15 +85,5 @@ mod tests {
     fn defaults_limit_and_off_does_not() {
         assert!(RateLimitConfig::default().is_enabled());
         assert!(!RateLimitConfig::off().is_enabled());
-    }
-
-    #[test]
-    fn whole_number_checks_range() {
-        assert_eq!(parse_whole_number("RATE_LIMIT_POINTS", "0", 0, 10).ok(), Some(0));
-        assert_eq!(parse_whole_number("RATE_LIMIT_POINTS", "10", 0, 10).ok(), Some(10));
-        let error = parse_whole_number("RATE_LIMIT_WINDOW_SECONDS", "0", 1, 10).err().map(|error| error.to_string());
-        assert_eq!(error.as_deref(), Some("RATE_LIMIT_WINDOW_SECONDS must be a whole number from 1 to 10, got \"0\""));
-        assert!(parse_whole_number("RATE_LIMIT_POINTS", "-1", 0, 10).is_err());
-        assert!(parse_whole_number("RATE_LIMIT_POINTS", "1e5", 0, 10).is_err());
     }
 }
