@@ -92,11 +92,10 @@ fn as_server_user(root: bool, program: &str) -> Command {
     }
 }
 
-fn launch(bin: &Path) -> Result<Cluster, String> {
-    let root = running_as_root();
-    let base = std::env::temp_dir().join(format!("oas-networks-pg-{}", std::process::id()));
-    let data = base.join("data");
-    std::fs::create_dir_all(&base).map_err(|e| format!("create {}: {e}", base.display()))?;
+/// Creates the cluster folder `base`, owned by the `postgres` user when the tests run as
+/// root, and runs initdb for a data directory `data` inside it.
+fn init_cluster(root: bool, bin: &Path, base: &Path, data: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(base).map_err(|e| format!("create {}: {e}", base.display()))?;
     if root {
         let status = Command::new("chown").args(["postgres:", &base.display().to_string()]).status();
         if !status.is_ok_and(|s| s.success()) {
@@ -104,30 +103,33 @@ fn launch(bin: &Path) -> Result<Cluster, String> {
         }
     }
 
-    let initdb = bin.join("initdb");
-    let output = as_server_user(root, &initdb.display().to_string())
-        .args([
-            "-D",
-            &data.display().to_string(),
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--no-locale",
-            "--no-sync",
-        ])
+    let initdb = bin.join("initdb").display().to_string();
+    let data = data.display().to_string();
+    let output = as_server_user(root, &initdb)
+        .args(["-D", &data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"])
         .output()
         .map_err(|e| format!("run initdb: {e}"))?;
     if !output.status.success() {
         return Err(format!("initdb failed: {}", String::from_utf8_lossy(&output.stderr)));
     }
+    Ok(())
+}
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| format!("find a free port: {e}"))?
-        .port();
+/// Returns a loopback port that was free a moment ago, for a server to bind next.
+fn free_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .map_err(|e| format!("find a free port: {e}"))
+}
+
+fn launch(bin: &Path) -> Result<Cluster, String> {
+    let root = running_as_root();
+    let base = std::env::temp_dir().join(format!("oas-networks-pg-{}", std::process::id()));
+    let data = base.join("data");
+    init_cluster(root, bin, &base, &data)?;
+    let port = free_port()?;
+
     let postgres = bin.join("postgres");
     // The watchdog loop ends when the test process is gone, then stops the server fast and
     // deletes the cluster's files.
@@ -228,28 +230,9 @@ impl PrivateCluster {
         let base = std::env::temp_dir().join(format!("oas-networks-pg-{}-private-{number}", std::process::id()));
         let data = base.join("data");
 
-        std::fs::create_dir_all(&base).map_err(|e| format!("create {}: {e}", base.display()))?;
-        if root {
-            let status = Command::new("chown").args(["postgres:", &base.display().to_string()]).status();
-            if !status.is_ok_and(|s| s.success()) {
-                return Err(format!("could not give {} to the postgres user", base.display()));
-            }
-        }
-
-        let initdb = bin.join("initdb").display().to_string();
+        init_cluster(root, &bin, &base, &data)?;
         let data_arg = data.display().to_string();
-        let output = as_server_user(root, &initdb)
-            .args(["-D", &data_arg, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"])
-            .output()
-            .map_err(|e| format!("run initdb: {e}"))?;
-        if !output.status.success() {
-            return Err(format!("initdb failed: {}", String::from_utf8_lossy(&output.stderr)));
-        }
-
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| format!("find a free port: {e}"))?
-            .port();
+        let port = free_port()?;
 
         // The watchdog stops the server and deletes the files once the test process is gone.
         let pg_ctl = bin.join("pg_ctl").display().to_string();

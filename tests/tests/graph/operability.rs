@@ -154,14 +154,7 @@ async fn cors_answers_listed_origins_only(app: &TestApp) {
     }
     assert_eq!(headers["access-control-max-age"], "600");
 
-    let listed = app
-        .client()
-        .post(app.url())
-        .header("Origin", ORIGIN)
-        .json(&json!({ "query": "{ __typename }" }))
-        .send()
-        .await
-        .unwrap();
+    let listed = post_from_origin(app, ORIGIN).await;
     assert_eq!(listed.headers()["access-control-allow-origin"], ORIGIN);
     let exposed = listed.headers()["access-control-expose-headers"].to_str().unwrap().to_lowercase();
     for header in
@@ -170,27 +163,13 @@ async fn cors_answers_listed_origins_only(app: &TestApp) {
         assert!(exposed.contains(header), "{header} in {exposed}");
     }
 
-    let other = app
-        .client()
-        .post(app.url())
-        .header("Origin", "https://elsewhere.example")
-        .json(&json!({ "query": "{ __typename }" }))
-        .send()
-        .await
-        .unwrap();
+    let other = post_from_origin(app, "https://elsewhere.example").await;
     assert!(!other.headers().contains_key("access-control-allow-origin"), "an unlisted origin gets no CORS headers");
 }
 on_both_configured!(cors_listed_origins, cors_answers_listed_origins_only);
 
 async fn no_cors_headers_by_default(app: &TestApp) {
-    let response = app
-        .client()
-        .post(app.url())
-        .header("Origin", ORIGIN)
-        .json(&json!({ "query": "{ __typename }" }))
-        .send()
-        .await
-        .unwrap();
+    let response = post_from_origin(app, ORIGIN).await;
     assert_eq!(response.status(), 200);
     assert!(!response.headers().contains_key("access-control-allow-origin"));
 }
@@ -225,3 +204,14 @@ async fn fault_header_ignored_when_off(app: &TestApp) {
     assert_eq!(body["data"]["__typename"], "Query");
 }
 integration_tests::on_both!(fault_injection_off, fault_header_ignored_when_off);
+
+/// Sends a trivial query with an `Origin` header, as a browser on that origin does.
+async fn post_from_origin(app: &TestApp, origin: &str) -> reqwest::Response {
+    app.client()
+        .post(app.url())
+        .header("Origin", origin)
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap()
+}
