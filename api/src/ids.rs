@@ -25,9 +25,11 @@ pub fn decode_global_id(global_id: &str) -> Result<(String, i32), ApiError> {
     };
     let bytes = URL_SAFE_NO_PAD.decode(global_id.trim()).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-    let (type_name, id) = text.split_once(':').ok_or_else(invalid)?;
-    let id = id.parse::<i32>().map_err(|_| invalid())?;
-    if type_name.is_empty() || id <= 0 {
+    let (type_name, digits) = text.split_once(':').ok_or_else(invalid)?;
+    let id = digits.parse::<i32>().map_err(|_| invalid())?;
+    // Only the form the API issues is accepted (no sign, leading zero or space), so that
+    // each object has one id and clients that cache by id never hold it twice.
+    if type_name.is_empty() || id <= 0 || digits != id.to_string() {
         return Err(invalid());
     }
     Ok((type_name.to_owned(), id))
@@ -104,6 +106,9 @@ mod tests {
             &URL_SAFE_NO_PAD.encode("Country:x"),
             &URL_SAFE_NO_PAD.encode("Country:-1"),
             &URL_SAFE_NO_PAD.encode(":1"),
+            &URL_SAFE_NO_PAD.encode("Country:05"),
+            &URL_SAFE_NO_PAD.encode("Country:+5"),
+            &URL_SAFE_NO_PAD.encode("Country: 5"),
         ] {
             assert!(decode_global_id(garbage).is_err(), "accepted {garbage:?}");
         }
