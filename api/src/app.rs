@@ -298,11 +298,11 @@ async fn graphql_get(
         Ok(request) => prepare_request(&state, &request_id, request),
         Err(rejection) => Err(Box::new(rejection.into_response(&request_id))),
     };
-    let request = match request {
+    let mut request = match request {
         Ok(request) => request,
         Err(response) => return http_protocol::apply_media_type(*response, media_type),
     };
-    if is_mutation(&request) {
+    if crate::ops::operation_of(&mut request).1 == "mutation" {
         let mut response = error_response(
             StatusCode::METHOD_NOT_ALLOWED,
             &request_id,
@@ -386,19 +386,6 @@ fn error_response(status: StatusCode, request_id: &RequestId, code: &str, messag
     http_protocol::error_response(status, request_id, code, message, None)
 }
 
-/// Checks whether the operation a request selects is a mutation.
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else { return false };
-    let operation = match (&document.operations, request.operation_name.as_deref()) {
-        (async_graphql::parser::types::DocumentOperations::Single(operation), _) => Some(operation),
-        (async_graphql::parser::types::DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
-        (async_graphql::parser::types::DocumentOperations::Multiple(operations), None) => {
-            operations.values().next().filter(|_| operations.len() == 1)
-        }
-    };
-    operation.is_some_and(|operation| operation.node.ty == async_graphql::parser::types::OperationType::Mutation)
-}
-
 /// The header that requests the draft preview: `Preview: drafts`.
 const PREVIEW_HEADER: &str = "preview";
 
@@ -474,16 +461,17 @@ async fn execute(
     request_id: &RequestId,
     headers: &HeaderMap,
     client: ClientAddress,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
 ) -> Response {
     use async_graphql::futures_util::FutureExt as _;
 
     let started = std::time::Instant::now();
-    let (operation_name, operation_type) = crate::ops::operation_of(&request);
+    let (operation_name, operation_type) = crate::ops::operation_of(&mut request);
     crate::ops::record_operation(operation_name.as_deref(), operation_type);
+    let is_mutation = operation_type == "mutation";
     let guarded = async {
         crate::ops::fault::inject(state.fault_injection, headers).await;
-        execute_request(state, request_id, headers, client, request).await
+        execute_request(state, request_id, headers, client, request, is_mutation).await
     };
     // A panic fails this request alone, with INTERNAL, and the server keeps serving.
     let (result, statements) = db::count_statements(std::panic::AssertUnwindSafe(guarded).catch_unwind()).await;
@@ -504,6 +492,7 @@ async fn execute_request(
     headers: &HeaderMap,
     client: ClientAddress,
     request: async_graphql::Request,
+    is_mutation: bool,
 ) -> Response {
     if request.query.trim().is_empty() {
         return error_response(
@@ -551,7 +540,7 @@ async fn execute_request(
     };
     // An editor's mutation returns the changed record as its editors see it, nested drafts
     // included, so payloads show what was just written.
-    let preview = preview || (viewer.is_editor() && is_mutation(&request));
+    let preview = preview || (viewer.is_editor() && is_mutation);
     let audience = match viewer.audience(preview) {
         Ok(audience) => audience,
         Err(error) => return rejected(request_id, &error),

@@ -83,13 +83,15 @@ impl OpsConfig {
 /// Returns the name and type (`query`, `mutation` or `subscription`) of the operation a
 /// request selects. The name is `operationName`, or else the name of the document's only
 /// operation. The type is `unknown` when the document does not parse or selects no operation.
-pub fn operation_of(request: &async_graphql::Request) -> (Option<String>, &'static str) {
+/// The parsed document stays in the request, so execution does not parse it again.
+pub fn operation_of(request: &mut async_graphql::Request) -> (Option<String>, &'static str) {
     use async_graphql::parser::types::{DocumentOperations, OperationType};
 
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        return (request.operation_name.clone(), "unknown");
+    let requested_name = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
+        return (requested_name, "unknown");
     };
-    let (name, operation) = match (&document.operations, request.operation_name.as_deref()) {
+    let (name, operation) = match (&document.operations, requested_name.as_deref()) {
         (DocumentOperations::Single(operation), name) => (name.map(str::to_owned), Some(operation)),
         (DocumentOperations::Multiple(operations), Some(name)) => (Some(name.to_owned()), operations.get(name)),
         (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
