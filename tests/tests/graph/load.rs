@@ -51,7 +51,7 @@ struct Written {
 }
 
 /// Reads the `r` (remaining points) parameter of a `RateLimit` header such as
-/// `"default";r=99876;t=55`.
+/// `"cost";r=99876;t=55`.
 fn points_left(headers: &reqwest::header::HeaderMap) -> Option<u64> {
     let value = headers.get("ratelimit")?.to_str().ok()?;
     let remaining = value.split(';').find_map(|parameter| parameter.trim().strip_prefix("r="))?;
