@@ -4,6 +4,7 @@ pub mod certificates;
 pub mod common;
 pub mod content;
 pub mod editorial;
+mod field_errors;
 pub mod filters;
 pub mod initiative_writes;
 pub mod lifecycle;
@@ -66,6 +67,8 @@ pub fn build_schema_with(limits: &crate::limits::LimitsConfig) -> ApiSchema {
         .extension(crate::rate_limit::RateLimitExtension)
         // Checks MAX_QUERY_DEPTH and MAX_QUERY_COMPLEXITY after validation has computed them.
         .extension(crate::limits::CostLimits::new(limits))
+        // A field that fails becomes null, or makes its nearest nullable ancestor null.
+        .extension(field_errors::NullFailedFields)
         .finish()
 }
 

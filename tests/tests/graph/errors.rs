@@ -146,3 +146,55 @@ async fn an_oversized_body_is_refused_before_it_is_read(app: &TestApp) {
     assert!(data["requestLocale"].is_string(), "the server keeps answering");
 }
 on_both!(oversized_body, an_oversized_body_is_refused_before_it_is_read);
+
+/// Checks one response: its whole `data`, and one error per expected path.
+fn assert_field_errors(response: &serde_json::Value, data: serde_json::Value, paths: &[serde_json::Value]) {
+    assert_eq!(response["data"], data, "{response:#}");
+    let errors = response["errors"].as_array().unwrap_or_else(|| panic!("expected errors, got {response:#}"));
+    let found: Vec<&serde_json::Value> = errors.iter().map(|error| &error["path"]).collect();
+    assert_eq!(found, paths.iter().collect::<Vec<_>>(), "{response:#}");
+}
+
+async fn failed_fields_become_null(app: &TestApp) {
+    // A nullable field that fails is null, beside the fields that succeeded.
+    let response = app.post(r#"{ a: node(id: "garbage") { id } b: country(code: "COL") { code } }"#, json!({})).await;
+    assert_field_errors(&response, json!({ "a": null, "b": { "code": "COL" } }), &[json!(["a"])]);
+
+    let response = app.post(r#"{ node(id: "garbage") { id } }"#, json!({})).await;
+    assert_field_errors(&response, json!({ "node": null }), &[json!(["node"])]);
+
+    // A non-null field that fails makes its nullable parent null (`node`, unlike
+    // `country(code:)`, is nullable).
+    let response = app
+        .post(
+            r#"{ requestLocale country: node(id: "Q291bnRyeTox") {
+                ... on Country { code policeInstitutions(first: 101) { totalCount } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_field_errors(
+        &response,
+        json!({ "requestLocale": "EN", "country": null }),
+        &[json!(["country", "policeInstitutions"])],
+    );
+
+    // Through non-null list items and a non-null root field, the null reaches `data`.
+    let response = app
+        .post(
+            "{ requestLocale countries(first: 2) { nodes { code policeInstitutions(first: 101) { totalCount } } } }",
+            json!({}),
+        )
+        .await;
+    assert_field_errors(
+        &response,
+        serde_json::Value::Null,
+        &[
+            json!(["countries", "nodes", 0, "policeInstitutions"]),
+            json!(["countries", "nodes", 1, "policeInstitutions"]),
+        ],
+    );
+
+    let response = app.post("{ requestLocale countries(first: 101) { totalCount } }", json!({})).await;
+    assert_field_errors(&response, serde_json::Value::Null, &[json!(["countries"])]);
+}
+on_both!(failed_fields, failed_fields_become_null);
