@@ -550,7 +550,10 @@ async fn execute_request(
     crate::telemetry::record_caller(&viewer);
     let (loaders, driver) = RequestLoaders::new(state.db.clone(), audience.clone());
     let request = request.data(state.db.clone()).data(loaders).data(locale).data(viewer).data(audience);
-    let request = request.data(state.training.clone()).data(client).data(request_id.clone());
+    let mut request = request.data(state.training.clone()).data(client).data(request_id.clone());
+    // Kept to put the response's fields back in query order after parallel execution.
+    let document = request.parsed_query().ok().cloned();
+    let operation_name = request.operation_name.clone();
     let mut response =
         match tokio::time::timeout(state.request_timeout, driver.run(state.schema.execute(request))).await {
             Ok(response) => response,
@@ -568,6 +571,9 @@ async fn execute_request(
                 response
             }
         };
+    if let Some(document) = &document {
+        crate::graphql::field_order::order_fields(&mut response.data, document, operation_name.as_deref());
+    }
     for error in &mut response.errors {
         add_missing_code(error, &state.enum_values);
         error.extensions.get_or_insert_with(Default::default).set("requestId", request_id.as_str());

@@ -298,7 +298,18 @@ fn json_type(value: &Value) -> &'static str {
 pub struct RequestError;
 
 /// Codes of errors that mean the request failed before execution.
-const REQUEST_ERROR_CODES: [&str; 3] = [GRAPHQL_VALIDATION_FAILED, QUERY_TOO_COMPLEX, "BAD_USER_INPUT"];
+const REQUEST_ERROR_CODES: [&str; 4] = [GRAPHQL_VALIDATION_FAILED, QUERY_TOO_COMPLEX, "BAD_USER_INPUT", "RATE_LIMITED"];
+
+/// The JSON body of a GraphQL response, with only the entries that have content.
+#[derive(serde::Serialize)]
+struct ResponseBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
+}
 
 /// Converts an executed (or rejected) GraphQL response into an HTTP response with status
 /// 200 and `application/json`. A response without data whose errors all come from parsing,
@@ -316,18 +327,14 @@ pub fn graphql_response(response: async_graphql::Response) -> Response {
                     .is_some_and(|code| matches!(code, async_graphql::Value::String(code) if REQUEST_ERROR_CODES.contains(&code.as_str())))
         });
 
-    let mut body = Map::new();
-    if !request_error {
-        body.insert("data".to_owned(), serde_json::to_value(&response.data).unwrap_or_default());
-    }
-    if !response.errors.is_empty() {
-        body.insert("errors".to_owned(), serde_json::to_value(&response.errors).unwrap_or_default());
-    }
-    if !response.extensions.is_empty() {
-        body.insert("extensions".to_owned(), serde_json::to_value(&response.extensions).unwrap_or_default());
-    }
-
-    let mut http = (StatusCode::OK, axum::Json(Value::Object(body))).into_response();
+    // Serialized straight from async-graphql's values, which keep their fields in order;
+    // a serde_json map would sort them by name.
+    let body = ResponseBody {
+        data: (!request_error).then_some(&response.data),
+        errors: &response.errors,
+        extensions: &response.extensions,
+    };
+    let mut http = (StatusCode::OK, axum::Json(body)).into_response();
     let headers = http.headers_mut();
     headers.insert(header::CONTENT_TYPE, MediaType::Json.content_type());
     if response.is_ok()

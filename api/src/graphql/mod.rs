@@ -5,6 +5,7 @@ pub mod common;
 pub mod content;
 pub mod editorial;
 mod field_errors;
+pub mod field_order;
 pub mod filters;
 pub mod initiative_writes;
 pub mod lifecycle;

@@ -321,3 +321,18 @@ mod oversized_body {
         super::oversized_bodies_get_a_coded_413(&app).await;
     }
 }
+
+/// Response fields come in the order the query selected them, as the GraphQL
+/// specification asks, not sorted by name.
+async fn fields_keep_the_query_order(app: &TestApp) {
+    let query = r#"{ requestLocale country(code: "COL") { name { text } code } __typename }"#;
+    let body = json!({ "query": query }).to_string();
+    let response = app.client().post(app.url()).header("Content-Type", "application/json").body(body).send().await;
+    let text = response.expect("send the request").text().await.expect("read the response body");
+    let position = |key: &str| text.find(&format!("\"{key}\"")).unwrap_or_else(|| panic!("{key} in {text}"));
+    assert!(position("requestLocale") < position("country"), "{text}");
+    assert!(position("country") < position("name"), "{text}");
+    assert!(position("name") < position("code"), "{text}");
+    assert!(position("code") < position("__typename"), "{text}");
+}
+on_both!(field_order, fields_keep_the_query_order);
