@@ -104,7 +104,8 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
 /// Connects, migrates and imports the seed data into an empty database (unless switched
 /// off): the start-up shared by the server and the admin commands.
 pub async fn prepare_database(config: &Config) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {
-    let (db, statements) = db::connect_with(&config.database_url, config.ops.database_acquire_timeout).await?;
+    let acquire_timeout = config.ops.acquire_timeout_for(&config.database_url, config.request_timeout);
+    let (db, statements) = db::connect_with(&config.database_url, acquire_timeout).await?;
     // Replicas starting together on one PostgreSQL database take turns, so that only the
     // first one migrates and imports the seed data.
     let start_up = db::StartUpLock::acquire(&db).await?;

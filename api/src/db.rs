@@ -143,6 +143,11 @@ fn with_create_mode(url: &str) -> String {
     format!("{url}{separator}mode=rwc")
 }
 
+/// Checks whether `url` names an SQLite database, a file or in memory.
+pub fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
 /// Returns the file path of an `sqlite:` URL, or `None` for other URLs and in-memory databases.
 fn sqlite_file(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;

@@ -327,8 +327,8 @@ pub fn graphql_response(response: async_graphql::Response) -> Response {
                     .is_some_and(|code| matches!(code, async_graphql::Value::String(code) if REQUEST_ERROR_CODES.contains(&code.as_str())))
         });
 
-    // Serialized straight from async-graphql's values, which keep their fields in order;
-    // a serde_json map would sort them by name.
+    // Serialized straight from async-graphql's values, which keep their fields in order.
+    // A serde_json map would sort them by name.
     let body = ResponseBody {
         data: (!request_error).then_some(&response.data),
         errors: &response.errors,

@@ -20,8 +20,9 @@ use crate::config::{non_empty_var, seconds_var};
 pub struct OpsConfig {
     /// `DATABASE_ACQUIRE_TIMEOUT_SECONDS`: the longest time a request waits for a pooled
     /// database connection, opening a new one included, before it fails with
-    /// `SERVICE_UNAVAILABLE` (default 5, 1 to 120).
-    pub database_acquire_timeout: Duration,
+    /// `SERVICE_UNAVAILABLE` (1 to 120). `None` when unset: 5 seconds on PostgreSQL, and
+    /// the request timeout on SQLite, whose one connection makes requests queue.
+    pub database_acquire_timeout: Option<Duration>,
     /// `SHUTDOWN_GRACE_SECONDS`: after SIGTERM or Ctrl-C, the longest time in-flight requests
     /// may take to finish before the process exits anyway (default 20, 0 to 3600).
     pub shutdown_grace: Duration,
@@ -46,13 +47,13 @@ impl fmt::Debug for MetricsToken {
     }
 }
 
-/// The default of `DATABASE_ACQUIRE_TIMEOUT_SECONDS`.
+/// The default of `DATABASE_ACQUIRE_TIMEOUT_SECONDS` on PostgreSQL.
 pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Default for OpsConfig {
     fn default() -> Self {
         OpsConfig {
-            database_acquire_timeout: DEFAULT_ACQUIRE_TIMEOUT,
+            database_acquire_timeout: None,
             shutdown_grace: Duration::from_secs(20),
             cors_allowed_origins: Vec::new(),
             metrics_token: None,
@@ -65,18 +66,34 @@ impl OpsConfig {
     /// Reads the settings from the environment; an invalid value is an error naming the
     /// variable and the expected form.
     pub fn from_env() -> anyhow::Result<OpsConfig> {
-        let acquire_seconds = seconds_var("DATABASE_ACQUIRE_TIMEOUT_SECONDS", 5, 1, 120)?;
+        let acquire = match non_empty_var("DATABASE_ACQUIRE_TIMEOUT_SECONDS") {
+            None => None,
+            Some(_) => Some(Duration::from_secs(seconds_var("DATABASE_ACQUIRE_TIMEOUT_SECONDS", 5, 1, 120)?)),
+        };
         let grace_seconds = seconds_var("SHUTDOWN_GRACE_SECONDS", 20, 0, 3600)?;
         let origins = std::env::var("CORS_ALLOWED_ORIGINS").unwrap_or_default();
         let cors_allowed_origins = headers::parse_origins(&origins)?;
         let metrics_token = non_empty_var("METRICS_TOKEN").map(MetricsToken);
         Ok(OpsConfig {
-            database_acquire_timeout: Duration::from_secs(acquire_seconds),
+            database_acquire_timeout: acquire,
             shutdown_grace: Duration::from_secs(grace_seconds),
             cors_allowed_origins,
             metrics_token,
             fault_injection: fault::enabled_by_env()?,
         })
+    }
+}
+
+impl OpsConfig {
+    /// Returns the wait for a database connection: the configured one, else the request
+    /// timeout on SQLite, whose one connection makes requests queue behind each other, and
+    /// 5 seconds on PostgreSQL.
+    pub fn acquire_timeout_for(&self, database_url: &str, request_timeout: Duration) -> Duration {
+        match self.database_acquire_timeout {
+            Some(timeout) => timeout,
+            None if crate::db::is_sqlite(database_url) => request_timeout,
+            None => DEFAULT_ACQUIRE_TIMEOUT,
+        }
     }
 }
 
@@ -117,4 +134,20 @@ pub fn record_operation(name: Option<&str>, operation_type: &str) {
         span.record("operation", name);
     }
     span.record("operation_type", operation_type);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acquire_timeout_depends_on_database() {
+        let request_timeout = Duration::from_secs(30);
+        let unset = OpsConfig::default();
+        assert_eq!(unset.acquire_timeout_for("sqlite://data/x.db", request_timeout), request_timeout);
+        assert_eq!(unset.acquire_timeout_for("postgres://db/x", request_timeout), DEFAULT_ACQUIRE_TIMEOUT);
+        let set = OpsConfig { database_acquire_timeout: Some(Duration::from_secs(7)), ..OpsConfig::default() };
+        assert_eq!(set.acquire_timeout_for("sqlite://data/x.db", request_timeout), Duration::from_secs(7));
+        assert_eq!(set.acquire_timeout_for("postgres://db/x", request_timeout), Duration::from_secs(7));
+    }
 }

@@ -55,7 +55,7 @@ async fn postgres_outage_mid_traffic() {
     let url = cluster.admin().create_database("outage").await;
     let Some(app) = TestApp::spawn_adjusted(Backend::Postgres, |config| {
         config.database_url = url.clone();
-        config.ops.database_acquire_timeout = ACQUIRE_TIMEOUT;
+        config.ops.database_acquire_timeout = Some(ACQUIRE_TIMEOUT);
     })
     .await
     else {
