@@ -376,6 +376,9 @@ fn prepare_request(
     if let Err(rejection) = crate::input_text::check_request(&request) {
         return Err(Box::new(http_protocol::document_rejected(request_id, rejection)));
     }
+    if let Err(rejection) = crate::variables::check_required(&mut request) {
+        return Err(Box::new(http_protocol::document_rejected(request_id, rejection)));
+    }
     if !state.limits.introspection {
         request = request.disable_introspection();
     }

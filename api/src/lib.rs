@@ -25,3 +25,4 @@ pub mod request_id;
 pub mod telemetry;
 pub mod text;
 pub mod training;
+pub mod variables;

@@ -148,6 +148,7 @@ async fn request_errors_follow_the_media_type(app: &TestApp) {
             json!({ "query": "query($id: ID!) { __typename }", "variables": { "id": null } }),
             "GRAPHQL_VALIDATION_FAILED",
         ),
+        (json!({ "query": "query($code: String!) { country(code: $code) { code } }" }), "GRAPHQL_VALIDATION_FAILED"),
         (
             json!({ "query": "query($n: Int) { countries(first: $n) { totalCount } }", "variables": { "n": "ten" } }),
             "GRAPHQL_VALIDATION_FAILED",
