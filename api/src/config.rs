@@ -61,10 +61,9 @@ impl TrainingConfig {
             verify_failure_window: Duration::from_secs(seconds_var(
                 "CERTIFICATE_VERIFY_WINDOW_SECONDS",
                 900,
-                0,
+                1,
                 86_400,
-            )?)
-            .max(Duration::from_secs(1)),
+            )?),
         })
     }
 }

@@ -151,7 +151,10 @@ enum Scope {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    api::telemetry::init();
+    if let Err(err) = api::telemetry::init() {
+        eprintln!("error: {err:#}");
+        return std::process::ExitCode::FAILURE;
+    }
     api::ops::panic::install_hook();
     let cli = Cli::parse();
     match run(cli.command.unwrap_or(Command::Serve)).await {

@@ -31,6 +31,10 @@ pub const MAX_OPERATION_NAMES: usize = 200;
 /// The prefix of every metric name.
 const PREFIX: &str = "oas_api";
 
+/// The reasons of `oas_api_rate_limited_total`: the query-cost budget, and the failed
+/// authentication charge.
+const RATE_LIMIT_REASONS: [&str; 2] = ["query_cost", "failed_authentication"];
+
 type Labels = Vec<(&'static str, String)>;
 
 /// The application's metrics.
@@ -72,6 +76,10 @@ impl Metrics {
             latency.clone(),
         );
         let rate_limited = Family::<Labels, Counter>::default();
+        // Created at zero, so that dashboards and alerts find every reason before its first rejection.
+        for reason in RATE_LIMIT_REASONS {
+            let _ = rate_limited.get_or_create(&vec![("reason", reason.to_owned())]);
+        }
         registry.register("rate_limited", "Requests rejected by a rate limit, by reason", rate_limited.clone());
         let responses = Family::<Labels, Counter>::default();
         registry.register("http_responses", "HTTP responses by status class (2xx to 5xx)", responses.clone());
@@ -103,7 +111,7 @@ impl Metrics {
     }
 
     /// Counts one request rejected by a rate limit; `reason` names the limit, such as
-    /// `certificate_verification`, and should come from a fixed set.
+    /// `query_cost`, and is one of [`RATE_LIMIT_REASONS`].
     pub fn rate_limited(&self, reason: &str) {
         self.0.rate_limited.get_or_create(&vec![("reason", reason.to_owned())]).inc();
     }
@@ -150,7 +158,9 @@ pub async fn serve_metrics(State(metrics): State<Metrics>, headers: HeaderMap) -
         let presented = headers
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
+            .and_then(|value| value.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token)
             .unwrap_or_default();
         // Comparing hashes keeps the time of the comparison independent of the token.
         if Sha256::digest(presented.trim()) != Sha256::digest(expected) {
@@ -264,6 +274,7 @@ mod tests {
         }
         let text = metrics.encode().expect("encode the metrics");
         assert!(text.contains("oas_api_rate_limited_total{reason=\"query_cost\"} 2"), "{text}");
+        assert!(text.contains("oas_api_rate_limited_total{reason=\"failed_authentication\"} 0"), "{text}");
         assert!(text.contains("oas_api_http_responses_total{class=\"5xx\"} 1"), "{text}");
         assert!(text.contains("operation=\"Operation0\",operation_type=\"query\",outcome=\"ok\"} 1"), "{text}");
         assert!(text.contains("operation=\"other\",operation_type=\"query\",outcome=\"ok\"} 5"), "{text}");

@@ -2,14 +2,26 @@
 
 use tracing_subscriber::EnvFilter;
 
-/// Installs the global subscriber; a second call (as in tests) is a no-op.
-pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let json = std::env::var("LOG_FORMAT").is_ok_and(|format| format.eq_ignore_ascii_case("json"));
+/// Installs the global subscriber; a second call (as in tests) is a no-op. An invalid
+/// `RUST_LOG` or `LOG_FORMAT` is an error that names the variable.
+pub fn init() -> anyhow::Result<()> {
+    let filter = match crate::config::non_empty_var("RUST_LOG") {
+        None => EnvFilter::new("info"),
+        Some(directives) => EnvFilter::try_new(&directives).map_err(|error| {
+            anyhow::anyhow!("RUST_LOG is not a valid log filter ({error}), got {directives:?}; use a level such as info or targets such as api=debug")
+        })?,
+    };
+    let json = match crate::config::non_empty_var("LOG_FORMAT").map(|format| format.to_ascii_lowercase()) {
+        None => false,
+        Some(format) if format == "json" => true,
+        Some(format) if format == "text" => false,
+        Some(format) => anyhow::bail!("LOG_FORMAT must be json or text, got {format:?}"),
+    };
     // Colour codes only for a terminal, so that log files stay plain text.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     let _ = if json { builder.json().try_init() } else { builder.try_init() };
+    Ok(())
 }
 
 /// Middleware that runs each HTTP request in a `request` span and logs one line when it

@@ -94,7 +94,7 @@ impl TestApp {
     pub async fn spawn_adjusted(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
         if std::env::var_os("TEST_LOG").is_some() {
             // Server logs go to standard error, filtered by RUST_LOG.
-            api::telemetry::init();
+            api::telemetry::init().expect("TEST_LOG needs a valid RUST_LOG and LOG_FORMAT");
         }
         let (database_url, dir) = match backend {
             Backend::Sqlite => {

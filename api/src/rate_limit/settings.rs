@@ -53,7 +53,7 @@ impl RateLimitConfig {
     /// variable and the accepted range.
     pub fn from_env() -> anyhow::Result<RateLimitConfig> {
         let defaults = RateLimitConfig::default();
-        Ok(RateLimitConfig {
+        let settings = RateLimitConfig {
             points: count_var("RATE_LIMIT_POINTS", defaults.points, 0, MAX_POINTS)?,
             authenticated_points: count_var(
                 "RATE_LIMIT_AUTHENTICATED_POINTS",
@@ -73,7 +73,22 @@ impl RateLimitConfig {
                 1,
                 MAX_POINTS,
             )?,
-        })
+        };
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Rejects a failed-authentication cost above the anonymous budget, with which every
+    /// invalid credential would get HTTP 429 and never the 401 that names the problem.
+    fn check(&self) -> anyhow::Result<()> {
+        if self.is_enabled() && self.failed_authentication_cost > self.points {
+            anyhow::bail!(
+                "RATE_LIMIT_FAILED_AUTH_COST ({}) must not exceed RATE_LIMIT_POINTS ({}); lower the cost or raise the budget",
+                self.failed_authentication_cost,
+                self.points
+            );
+        }
+        Ok(())
     }
 }
 
@@ -85,5 +100,14 @@ mod tests {
     fn defaults_limit_and_off_does_not() {
         assert!(RateLimitConfig::default().is_enabled());
         assert!(!RateLimitConfig::off().is_enabled());
+    }
+
+    #[test]
+    fn failed_authentication_cost_fits_budget() {
+        assert!(RateLimitConfig::default().check().is_ok());
+        let too_costly = RateLimitConfig { points: 300, ..RateLimitConfig::default() };
+        assert!(too_costly.check().is_err());
+        let off = RateLimitConfig { failed_authentication_cost: 10, ..RateLimitConfig::off() };
+        assert!(off.check().is_ok());
     }
 }
