@@ -436,6 +436,7 @@ async fn failed_authentication(
     if !matches!(error, ApiError::Unauthenticated(_)) {
         return rejected(request_id, error);
     }
+    crate::telemetry::record_rejected_credential();
     match state.rate_limiter.charge_failed_authentication(client).await {
         Ok(None) => rejected(request_id, error),
         Ok(Some(charge)) if charge.admitted => {

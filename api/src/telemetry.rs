@@ -72,3 +72,9 @@ pub fn record_caller(viewer: &crate::auth::Viewer) {
     };
     tracing::Span::current().record("caller", kind);
 }
+
+/// Records on the current request's span that its credential was rejected, as caller
+/// `invalid_credential`.
+pub fn record_rejected_credential() {
+    tracing::Span::current().record("caller", "invalid_credential");
+}

@@ -207,6 +207,7 @@ async fn json_logs_carry_request_fields_not_secrets() {
     let line = server.wait_for_log(finished(&rejected_id), Duration::from_secs(10));
     let parsed: Value = serde_json::from_str(&line).unwrap();
     assert_eq!(parsed["span"]["status"], 401, "{line}");
+    assert_eq!(parsed["span"]["caller"], "invalid_credential", "{line}");
 
     server.terminate();
     assert_eq!(server.wait_exit(Duration::from_secs(30)), Some(0));
