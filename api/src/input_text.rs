@@ -19,7 +19,7 @@ pub fn check_request(request: &async_graphql::Request) -> Result<(), DocumentRej
     }
     if nul_in_document(&request.query) {
         return Err(rejection(
-            "A string in the query contains the NUL character (U+0000), which no text in this API may hold; remove the \\u0000 escape."
+            "The query text contains the NUL character (U+0000), raw or as a \\u0000 escape in a string, which no text in this API may hold; remove it."
                 .to_owned(),
         ));
     }

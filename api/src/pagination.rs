@@ -240,7 +240,16 @@ fn decode_for(argument: &str, encoded: &str, listing: &Listing) -> ApiResult<Cur
         SortKind::Int => cursor.value.is_i64(),
         SortKind::Text => cursor.value.is_string(),
     };
-    if cursor.ordering != listing.cursor_key() || !kind_matches {
+    if cursor.ordering == listing.cursor_key() && !kind_matches {
+        // The cursor names this list but its value is of the wrong kind: it was altered.
+        return Err(ApiError::bad_input(
+            argument,
+            format!(
+                "The cursor in `{argument}` is not one this API issued for this list; pass `endCursor` or `startCursor` unchanged, or start again without `{argument}`."
+            ),
+        ));
+    }
+    if cursor.ordering != listing.cursor_key() {
         let expected = listing.cursor_key().replace('.', " by ");
         return Err(ApiError::bad_input(
             argument,
@@ -571,5 +580,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn altered_cursor_value_is_named_as_altered() {
+        let listing = Listing::new("countries", Ordering::by_name("countries"));
+        let altered = Cursor { ordering: listing.cursor_key(), value: Value::from(7), id: 1 };
+        let error = decode_for("after", &altered.encode(), &listing).err();
+        let message = error.as_ref().map(|error| assert_bad_input(error, "after"));
+        assert!(message.as_deref().is_some_and(|message| message.contains("not one this API issued")), "{message:?}");
     }
 }
