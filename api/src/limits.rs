@@ -437,7 +437,7 @@ fn count_selections<'a>(
 }
 
 /// Returns the operation a request runs: the one named, or the only one.
-fn selected_operation<'a>(document: &'a ExecutableDocument, name: Option<&str>) -> Option<&'a OperationDefinition> {
+pub fn selected_operation<'a>(document: &'a ExecutableDocument, name: Option<&str>) -> Option<&'a OperationDefinition> {
     match (&document.operations, name) {
         (DocumentOperations::Single(operation), _) => Some(&operation.node),
         (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name).map(|operation| &operation.node),

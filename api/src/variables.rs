@@ -5,9 +5,7 @@
 //! that use it. The GraphQL specification makes that a request error, like a value of the
 //! wrong type.
 
-use async_graphql::parser::types::DocumentOperations;
-
-use crate::limits::{DocumentRejection, GRAPHQL_VALIDATION_FAILED};
+use crate::limits::{DocumentRejection, GRAPHQL_VALIDATION_FAILED, selected_operation};
 
 /// Checks that the selected operation receives every required variable. A document that
 /// does not parse, or names no operation that exists, passes here and fails validation.
@@ -15,14 +13,8 @@ pub fn check_required(request: &mut async_graphql::Request) -> Result<(), Docume
     let operation_name = request.operation_name.clone();
     let given_names: Vec<String> = request.variables.keys().map(ToString::to_string).collect();
     let Ok(document) = request.parsed_query() else { return Ok(()) };
-    let operation = match (&document.operations, operation_name.as_deref()) {
-        (DocumentOperations::Single(operation), _) => Some(operation),
-        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
-        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => operations.values().next(),
-        (DocumentOperations::Multiple(_), None) => None,
-    };
-    let Some(operation) = operation else { return Ok(()) };
-    let missing = operation.node.variable_definitions.iter().find(|definition| {
+    let Some(operation) = selected_operation(document, operation_name.as_deref()) else { return Ok(()) };
+    let missing = operation.variable_definitions.iter().find(|definition| {
         let definition = &definition.node;
         !definition.var_type.node.nullable
             && definition.default_value.is_none()

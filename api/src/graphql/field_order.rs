@@ -8,18 +8,13 @@
 use std::collections::HashSet;
 
 use async_graphql::indexmap::IndexMap;
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Name, Value};
 
 /// Reorders the fields of `data` to follow the selected operation of `document`.
 pub fn order_fields(data: &mut Value, document: &ExecutableDocument, operation_name: Option<&str>) {
-    let operation = match (&document.operations, operation_name) {
-        (DocumentOperations::Single(operation), _) => Some(operation),
-        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
-        (DocumentOperations::Multiple(operations), None) => operations.values().next(),
-    };
-    if let Some(operation) = operation {
-        order_value(data, &[&operation.node.selection_set.node], document);
+    if let Some(operation) = crate::limits::selected_operation(document, operation_name) {
+        order_value(data, &[&operation.selection_set.node], document);
     }
 }
 
