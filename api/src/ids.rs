@@ -68,7 +68,7 @@ impl Cursor {
         let json: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
         let Value::Array(parts) = json else { return Err(invalid()) };
         let [Value::String(ordering), value, Value::Number(id)] = parts.as_slice() else { return Err(invalid()) };
-        // No stored value holds NUL, and PostgreSQL refuses it in text.
+        // No stored value contains NUL, and PostgreSQL refuses it in text.
         if !(value.is_i64() || value.as_str().is_some_and(|text| !text.contains('\0'))) {
             return Err(invalid());
         }
@@ -285,7 +285,7 @@ mod properties {
     }
 
     fn any_cursor() -> impl Strategy<Value = Cursor> {
-        // Stored text never holds NUL, so a cursor never carries one.
+        // Stored text never contains NUL, so a cursor never carries one.
         let text = any::<String>().prop_map(|text| text.replace('\0', ""));
         let value = prop_oneof![any::<i64>().prop_map(Value::from), text.prop_map(Value::from)];
         (any::<String>(), value, any::<i32>()).prop_map(|(ordering, value, id)| Cursor { ordering, value, id })

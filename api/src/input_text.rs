@@ -30,7 +30,7 @@ fn rejection(message: String) -> DocumentRejection {
     DocumentRejection { code: "BAD_USER_INPUT", limit: None, max: None, actual: None, message }
 }
 
-/// Returns the path of the first variable value that holds a NUL, such as `filter.search`.
+/// Returns the path of the first variable value that contains a NUL, such as `filter.search`.
 fn nul_in_variables(variables: &Variables) -> Option<String> {
     // Iterative, so that deeply nested values cannot exhaust the stack.
     let mut pending: Vec<(String, &Value)> =
@@ -50,7 +50,7 @@ fn nul_in_variables(variables: &Variables) -> Option<String> {
     None
 }
 
-/// Reports whether the document holds a NUL character, written raw or as a `\u0000`
+/// Reports whether the document contains a NUL character, written raw or as a `\u0000`
 /// escape inside a string literal. An escaped backslash followed by `u0000` is text, not
 /// NUL, so the scan follows escapes instead of searching for the six characters.
 fn nul_in_document(query: &str) -> bool {

@@ -168,9 +168,9 @@ async fn request_errors_follow_the_media_type(app: &TestApp) {
 }
 on_both!(request_errors, request_errors_follow_the_media_type);
 
-/// Garbage ids and cursors fail as client errors, never `INTERNAL` or 500: HTTP 200 under
-/// both media types, with the rest of the data where the failed field is nullable, and
-/// with `data` null where it is not (`countries` and `nodes` are non-null).
+/// Garbage ids and cursors fail as client errors with HTTP 200 under both media types,
+/// never `INTERNAL` or 500. The rest of the data comes back where the failed field is
+/// nullable, and `data` is null where it is not (`countries` and `nodes` are non-null).
 async fn garbage_arguments_are_client_errors(app: &TestApp) {
     let cases = [
         (r#"{ node(id: "garbage") { id } requestLocale }"#, true),
@@ -324,7 +324,7 @@ mod oversized_body {
 }
 
 /// Response fields come in the order the query selected them, as the GraphQL
-/// specification asks, not sorted by name.
+/// specification recommends, not sorted by name.
 async fn fields_keep_the_query_order(app: &TestApp) {
     let query = r#"{ requestLocale country(code: "COL") { name { text } code } __typename }"#;
     let body = json!({ "query": query }).to_string();
