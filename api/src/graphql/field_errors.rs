@@ -8,7 +8,7 @@
 //! makes its nearest nullable ancestor (a field, a list item, or at last `data`) `null`.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextResolve, ResolveInfo};
 use async_graphql::{QueryPathNode, QueryPathSegment, Response, ServerError, ServerResult, Value};
@@ -34,6 +34,12 @@ fn path_of(node: &QueryPathNode<'_>) -> Vec<Step> {
     path
 }
 
+/// Locks `mutex`, also after a panic in another resolver poisoned it, because the values it
+/// guards stay consistent after every single insert.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// The extension factory to register on the schema.
 pub struct NullFailedFields;
 
@@ -55,11 +61,11 @@ impl FailedFields {
     /// Marks the value at `path` as failed, to be nulled by its own field's resolution
     /// (or, for the empty path, by setting `data` to `null`).
     fn mark(&self, path: Vec<Step>) {
-        self.nulled.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(path);
+        lock(&self.nulled).insert(path);
     }
 
     fn is_marked(&self, path: &[Step]) -> bool {
-        self.nulled.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).contains(path)
+        lock(&self.nulled).contains(path)
     }
 
     /// Marks where the failure of the non-null value at `path` leads: its parent object,
@@ -103,7 +109,7 @@ impl Extension for FailedFields {
         next: NextExecute<'_>,
     ) -> Response {
         let mut response = next.run(ctx, operation_name).await;
-        let errors = std::mem::take(&mut *self.errors.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        let errors = std::mem::take(&mut *lock(&self.errors));
         response.errors.extend(errors);
         if self.is_marked(&[]) {
             response.data = Value::Null;
@@ -117,12 +123,18 @@ impl Extension for FailedFields {
         info: ResolveInfo<'_>,
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
-        let path = path_of(info.path_node);
-        let return_type = info.return_type.to_owned();
+        let (path_node, return_type) = (info.path_node, info.return_type);
+        let result = next.run(ctx, info).await;
+        // Fields finish after the fields inside them, so with no mark yet nothing inside
+        // this one failed, and the common case needs no path.
+        if matches!(result, Ok(Some(_))) && lock(&self.nulled).is_empty() {
+            return result;
+        }
+        let path = path_of(path_node);
         let nullable = !return_type.ends_with('!');
-        let failed = match next.run(ctx, info).await {
+        let failed = match result {
             Ok(Some(mut value)) => {
-                let items_ok = self.null_failed_items(&path, &return_type, &mut value);
+                let items_ok = self.null_failed_items(&path, return_type, &mut value);
                 if items_ok && !self.is_marked(&path) {
                     return Ok(Some(value));
                 }
@@ -134,7 +146,7 @@ impl Extension for FailedFields {
         };
         if nullable {
             if let Some(error) = failed {
-                self.errors.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(error);
+                lock(&self.errors).push(error);
             }
             return Ok(Some(Value::Null));
         }
