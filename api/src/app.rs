@@ -138,8 +138,8 @@ pub async fn router(
         .route("/health", get(health))
         .route("/ready", get(crate::ops::ready::ready).with_state(readiness))
         .route("/metrics", get(crate::metrics::serve_metrics).with_state(metrics.clone()))
-        // A declared length above the limit is rejected at once; a body without one is read
-        // up to the limit and then rejected (axum's DefaultBodyLimit), both with a JSON 413.
+        // A declared length above the limit is rejected at once. A body without one is read
+        // up to the limit and then rejected (axum's DefaultBodyLimit). Both get a JSON 413.
         .layer(axum::extract::DefaultBodyLimit::max(config.limits.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             config.limits.max_body_bytes,

@@ -94,7 +94,7 @@ pub struct OAuthConfig {
 }
 
 impl Default for Config {
-    /// The settings with every variable unset, except that the seed import is on.
+    /// Returns the settings with every variable unset, except that the seed import is on.
     fn default() -> Self {
         Config {
             database_url: DEFAULT_DATABASE_URL.to_owned(),

@@ -26,7 +26,7 @@ impl StatementCounter {
 tokio::task_local! {
     /// Statements sent so far by the future that [`count_statements`] runs.
     static TASK_STATEMENTS: Cell<u64>;
-    /// Set while [`uncounted`] runs a future, whose statements neither counter sees.
+    /// Set while [`uncounted`] runs a future, whose statements neither counter counts.
     static UNCOUNTED: ();
 }
 

@@ -141,8 +141,8 @@ async fn with_page_policy(response: Response) -> Response {
 /// Builds the GraphiQL page's policy: scripts from unpkg.com and the page's inline scripts
 /// (by hash), styles from unpkg.com and inline, the favicon from graphql.org, and requests
 /// to this server only.
-// NOTE: derived from the page's HTML (async-graphql 7.2, GraphiQL 4 from unpkg.com) and not
-// tried in a browser; anything the GraphiQL bundle loads from other hosts is blocked.
+// NOTE: derived from the page's HTML (async-graphql 7.2, GraphiQL 4 from unpkg.com), not
+// tried in a browser. Anything the GraphiQL bundle loads from other hosts is blocked.
 pub fn page_policy(html: &str) -> String {
     let hashes: Vec<String> = inline_scripts(html)
         .into_iter()
